@@ -34,14 +34,14 @@ type Format string
 
 // Source formats understood by the decoders in internal/ingest/decode.
 const (
-	FormatECS      Format = "ecs"       // ECS-style JSON (nested or dotted keys)
-	FormatWinFlat  Format = "winevt"    // flat Windows event JSON (System + EventData at top level)
-	FormatEvtxJSON Format = "evtx"      // nested evtx-dump JSON (Event.System / Event.EventData)
-	FormatFHIR     Format = "fhir"      // FHIR R4 AuditEvent
-	FormatCEF      Format = "cef"       // ArcSight Common Event Format
-	FormatSyslog   Format = "syslog"    // RFC 5424 / RFC 3164 message
-	FormatAuto     Format = ""          // detect from content
-	FormatJSON     Format = "json"      // any other JSON object: fields kept as they are
+	FormatECS      Format = "ecs"    // ECS-style JSON (nested or dotted keys)
+	FormatWinFlat  Format = "winevt" // flat Windows event JSON (System + EventData at top level)
+	FormatEvtxJSON Format = "evtx"   // nested evtx-dump JSON (Event.System / Event.EventData)
+	FormatFHIR     Format = "fhir"   // FHIR R4 AuditEvent
+	FormatCEF      Format = "cef"    // ArcSight Common Event Format
+	FormatSyslog   Format = "syslog" // RFC 5424 / RFC 3164 message
+	FormatAuto     Format = ""       // detect from content
+	FormatJSON     Format = "json"   // any other JSON object: fields kept as they are
 )
 
 // Kind is the JSON kind a field value came from; values are always kept as text.

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-soc/vigil/internal/app"
+)
+
+func newServeCmd() *cobra.Command {
+	cfg := app.Defaults()
+	var logLevel string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the Vigil server (embedded NATS JetStream + SQLite by default)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return err
+			}
+			cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+			cfg.Out = cmd.OutOrStdout()
+			return app.Serve(cmd.Context(), cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data directory (embedded NATS storage, SQLite, admin token)")
+	f.StringVar(&cfg.Listen, "listen", cfg.Listen, "HTTP API address")
+	f.StringVar(&cfg.NATSURL, "nats", "", "external NATS server or cluster URLs (nats://a:4222,nats://b:4222); empty = embedded")
+	f.StringVar(&cfg.NATSListen, "nats-listen", "", "let other vigil workers reach the embedded NATS at this address (never 4222 by default)")
+	f.StringVar(&cfg.NATSPrefix, "nats-prefix", "", "stream and subject name prefix")
+	f.StringVar(&cfg.DB, "db", "", "PostgreSQL URL (postgres://…); empty = SQLite in the data directory")
+	f.StringVar(&cfg.DBSchema, "db-schema", cfg.DBSchema, "PostgreSQL schema")
+	f.StringVar(&cfg.Sync, "sync", cfg.Sync, "JetStream fsync: interval (survives process crash) or always (survives power loss)")
+	f.Int64Var(&cfg.StreamMax, "stream-max-bytes", cfg.StreamMax, "event stream size limit; ingest answers 503 when full")
+	f.DurationVar(&cfg.Retention, "retention", cfg.Retention, "how long searchable events are kept (0 = forever)")
+	f.StringVar(&cfg.SyslogUDP, "syslog-udp", "", "syslog UDP listen address (e.g. 127.0.0.1:5514)")
+	f.StringVar(&cfg.SyslogTCP, "syslog-tcp", "", "syslog TCP listen address (octet-counting or newline framing)")
+	f.StringVar(&cfg.SyslogTLS, "syslog-tls", "", "syslog over TLS listen address (needs --tls-cert/--tls-key)")
+	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM) for syslog TLS")
+	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS key file (PEM) for syslog TLS")
+	f.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest accepted request body in bytes (413 above)")
+	f.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", cfg.MaxInflightBytes, "ingest bytes in flight before 429")
+	f.BoolVar(&cfg.Workers, "workers", cfg.Workers, "run the store and detection consumers in this process")
+	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	return cmd
+}

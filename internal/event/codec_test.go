@@ -1,0 +1,116 @@
+package event
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+func sample() *Event {
+	ev := &Event{
+		ID:       "abc",
+		Time:     time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
+		Ingested: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),
+		Format:   FormatWinFlat,
+		Entities: Entities{User: "alice", Host: "ws1", SrcIP: "10.0.0.1", Patient: "p1"},
+		Raw:      []byte(`{"EventID":4624}`),
+	}
+	ev.Add("EventID", "4624", KindNumber)
+	ev.Add("tags", "a", KindString)
+	ev.Add("tags", "b", KindString)
+	ev.Add("ok", "true", KindBool)
+	return ev
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	in := sample()
+	b, _ := in.MarshalBinary()
+	var out Event
+	if err := out.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, &out) {
+		t.Fatalf("round trip:\n in %+v\nout %+v", in, &out)
+	}
+	var empty Event
+	b, _ = empty.MarshalBinary()
+	if err := out.UnmarshalBinary(b); err != nil || out.ID != "" || !out.Time.IsZero() || len(out.Fields) != 0 {
+		t.Fatalf("empty round trip: %v %+v", err, out)
+	}
+}
+
+func TestCodecRejectsDamage(t *testing.T) {
+	b, _ := sample().MarshalBinary()
+	for cut := 0; cut < len(b); cut++ {
+		var out Event
+		if err := out.UnmarshalBinary(b[:cut]); err == nil {
+			t.Fatalf("truncated at %d: no error", cut)
+		}
+	}
+	var out Event
+	if err := out.UnmarshalBinary(append(b, 0)); err == nil {
+		t.Fatal("trailing byte: no error")
+	}
+	bad := append([]byte{9}, b[1:]...)
+	if err := out.UnmarshalBinary(bad); err == nil {
+		t.Fatal("bad version: no error")
+	}
+}
+
+func FuzzUnmarshalBinary(f *testing.F) {
+	b, _ := sample().MarshalBinary()
+	f.Add(b)
+	f.Add([]byte{1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ev Event
+		if err := ev.UnmarshalBinary(data); err != nil {
+			return
+		}
+		again, _ := ev.MarshalBinary()
+		var ev2 Event
+		if err := ev2.UnmarshalBinary(again); err != nil || !reflect.DeepEqual(ev, ev2) {
+			t.Fatalf("re-encode differs: %v", err)
+		}
+	})
+}
+
+func TestFieldAccess(t *testing.T) {
+	ev := sample()
+	if v, ok := ev.Get("EventID"); !ok || v != "4624" {
+		t.Fatalf("Get = %q %v", v, ok)
+	}
+	if _, ok := ev.Get("eventid"); ok {
+		t.Fatal("Get must be case-sensitive")
+	}
+	if v, ok := ev.GetFold("eventid"); !ok || v != "4624" {
+		t.Fatal("GetFold failed")
+	}
+	if got := ev.Values(nil, "tags"); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Fatalf("Values = %v", got)
+	}
+	m := ev.FieldMap()
+	if !reflect.DeepEqual(m["tags"], []string{"a", "b"}) || m["EventID"] != "4624" {
+		t.Fatalf("FieldMap = %v", m)
+	}
+	ev.SetEntityFields()
+	if v, _ := ev.Get(FieldUser); v != "alice" {
+		t.Fatalf("entity field user = %q", v)
+	}
+	if _, ok := ev.Get(FieldDestIP); ok {
+		t.Fatal("empty entity must not become a field")
+	}
+}
+
+func TestIDs(t *testing.T) {
+	a := ContentID([]byte("ab"), []byte("c"))
+	b := ContentID([]byte("a"), []byte("bc"))
+	if a == b || len(a) != 32 {
+		t.Fatalf("ContentID must separate parts: %s %s", a, b)
+	}
+	if SourceID(FormatWinFlat, "x") == SourceID(FormatECS, "x") {
+		t.Fatal("SourceID must include the format")
+	}
+	if (Entities{Host: "h", SrcIP: "1.2.3.4"}).PartitionKey() != "h" {
+		t.Fatal("partition key order")
+	}
+}
