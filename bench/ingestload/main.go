@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,7 +42,19 @@ func run() error {
 	batch := flag.Int("batch", 1000, "events per request")
 	rate := flag.Int("rate", 0, "target events/s in total (0 = as fast as possible)")
 	syncMode := flag.String("sync", "interval", "JetStream sync: interval or always")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole process here")
+	noWorkers := flag.Bool("no-workers", false, "ingest only: do not run the store and detect consumers")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	dir, err := os.MkdirTemp("", "vigil-ingestload")
 	if err != nil {
@@ -54,7 +67,9 @@ func run() error {
 	}
 	cfg := app.Defaults()
 	cfg.DataDir, cfg.Listen, cfg.Sync = dir, addr, *syncMode
+	cfg.Workers = !*noWorkers
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	served := make(chan error, 1)
 	go func() { served <- app.Serve(ctx, cfg) }()
 	token, err := waitReady(addr, dir)

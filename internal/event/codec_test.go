@@ -114,3 +114,37 @@ func TestIDs(t *testing.T) {
 		t.Fatal("partition key order")
 	}
 }
+
+func TestBatchRoundTrip(t *testing.T) {
+	a, b := sample(), sample()
+	b.ID = "other"
+	data := AppendBatch(nil, []*Event{a, b})
+	got, err := DecodeBatch(nil, data)
+	if err != nil || len(got) != 2 || !reflect.DeepEqual(got[0], a) || !reflect.DeepEqual(got[1], b) {
+		t.Fatalf("batch round trip: %v %+v", err, got)
+	}
+	single, _ := a.MarshalBinary()
+	if got, err := DecodeBatch(nil, single); err != nil || len(got) != 1 || got[0].ID != a.ID {
+		t.Fatalf("single event as batch: %v", err)
+	}
+	for cut := 0; cut < len(data); cut++ {
+		if _, err := DecodeBatch(nil, data[:cut]); err == nil {
+			t.Fatalf("truncated batch at %d: no error", cut)
+		}
+	}
+}
+
+func FuzzDecodeBatch(f *testing.F) {
+	f.Add(AppendBatch(nil, []*Event{sample(), sample()}))
+	f.Add([]byte{batchMagic, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		evs, err := DecodeBatch(nil, data)
+		if err != nil {
+			return
+		}
+		again, err := DecodeBatch(nil, AppendBatch(nil, evs))
+		if err != nil || !reflect.DeepEqual(evs, again) {
+			t.Fatalf("re-encode differs: %v", err)
+		}
+	})
+}

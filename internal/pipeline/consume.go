@@ -1,0 +1,199 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/vigil-soc/vigil/internal/event"
+)
+
+// Consumer settings.
+const (
+	maxAckPending = 20000
+	// Nak backoff: retryBase doubled per delivery, at most retryMax.
+	retryBase = 250 * time.Millisecond
+	retryMax  = 30 * time.Second
+)
+
+// ackWait is how long a delivered, un-acked message waits before it is
+// redelivered; in-flight messages of a crashed or restarted worker come back
+// after it. A variable so tests can shorten it.
+var ackWait = 15 * time.Second
+
+// Handler processes a batch of decoded events. Returning nil acks the whole
+// batch; an error naks it for redelivery after a backoff.
+type Handler func(ctx context.Context, evs []*event.Event) error
+
+// consumer creates or updates the durable pull consumer name on EVENTS.
+func (b *Bus) consumer(ctx context.Context, name string) (jetstream.Consumer, error) {
+	c, err := b.evs.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       name,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       ackWait,
+		MaxAckPending: maxAckPending,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		FilterSubject: b.n.eventsWild,
+		MaxDeliver:    -1, // a store outage must not lose events
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: consumer %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// Consume runs the durable pull consumer name on EVENTS until ctx is done.
+// It fetches up to batchSize messages (waiting at most maxWait for a partial
+// batch), decodes them and calls handle. On nil it acks the batch; on error
+// it naks every message with a backoff delay (they are redelivered later) and
+// logs. A message that cannot be decoded is terminated and logged. Several
+// processes calling Consume with the same name share the work.
+// Returns nil when ctx is cancelled; un-acked messages are then nak'ed so a
+// restart gets them at once instead of after the ack wait.
+func (b *Bus) Consume(ctx context.Context, name string, batchSize int, maxWait time.Duration, handle Handler) error {
+	if batchSize <= 0 {
+		batchSize = 100
+	}
+	if maxWait <= 0 {
+		maxWait = time.Second
+	}
+	log := b.log.With("consumer", name)
+	var cons jetstream.Consumer
+	failures := 0
+	for ctx.Err() == nil {
+		if cons == nil {
+			c, err := b.consumer(ctx, name)
+			if err != nil {
+				failures++
+				log.Warn("consumer setup failed", "err", err)
+				sleep(ctx, backoff(failures))
+				continue
+			}
+			cons = c
+		}
+		err := b.fetchOnce(ctx, cons, batchSize, maxWait, handle, log)
+		switch {
+		case err == nil:
+			failures = 0
+		case ctx.Err() != nil:
+		case errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrConsumerDeleted):
+			cons = nil
+			fallthrough
+		default:
+			failures++
+			log.Warn("fetch failed", "err", err)
+			sleep(ctx, backoff(failures))
+		}
+	}
+	return nil
+}
+
+// fetchOnce fetches and handles one batch.
+func (b *Bus) fetchOnce(ctx context.Context, cons jetstream.Consumer, batchSize int, maxWait time.Duration,
+	handle Handler, log *slog.Logger) error {
+	fctx, cancel := context.WithTimeout(ctx, maxWait)
+	defer cancel()
+	batch, err := cons.Fetch(batchSize, jetstream.FetchContext(fctx))
+	if err != nil {
+		return err
+	}
+	msgs := make([]jetstream.Msg, 0, batchSize)
+	evs := make([]*event.Event, 0, batchSize)
+	for m := range batch.Messages() {
+		n := len(evs)
+		var err error
+		if evs, err = event.DecodeBatch(evs, m.Data()); err != nil {
+			evs = evs[:n]
+			meta, _ := m.Metadata()
+			var seq uint64
+			if meta != nil {
+				seq = meta.Sequence.Stream
+			}
+			log.Warn("undecodable event terminated", "seq", seq, "subject", m.Subject(), "err", err)
+			_ = m.Term()
+			continue
+		}
+		msgs = append(msgs, m)
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, jetstream.ErrNoMessages) {
+		nakAll(msgs, 0)
+		return err
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := handle(ctx, evs); err != nil {
+		if ctx.Err() != nil {
+			nakAll(msgs, 0)
+			return nil
+		}
+		d := retryBase
+		if meta, merr := msgs[0].Metadata(); merr == nil {
+			d = backoff(int(meta.NumDelivered))
+		}
+		nakAll(msgs, d)
+		return fmt.Errorf("handler failed on %d events, retry in %s: %w", len(evs), d, err)
+	}
+	for _, m := range msgs {
+		if err := m.Ack(); err != nil {
+			return fmt.Errorf("ack: %w", err)
+		}
+	}
+	return nil
+}
+
+func nakAll(msgs []jetstream.Msg, delay time.Duration) {
+	for _, m := range msgs {
+		if delay > 0 {
+			_ = m.NakWithDelay(delay)
+		} else {
+			_ = m.Nak()
+		}
+	}
+}
+
+// backoff returns retryBase·2^(n-1), capped at retryMax.
+func backoff(n int) time.Duration {
+	d := retryBase
+	for i := 1; i < n && d < retryMax; i++ {
+		d *= 2
+	}
+	return min(d, retryMax)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// Pending is the queue depth of the consumer: messages not yet delivered
+// plus delivered but not yet acknowledged.
+func (b *Bus) Pending(ctx context.Context, consumer string) (uint64, error) {
+	c, err := b.evs.Consumer(ctx, consumer)
+	if err != nil {
+		return 0, fmt.Errorf("pipeline: consumer %s: %w", consumer, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("pipeline: consumer %s info: %w", consumer, err)
+	}
+	return info.NumPending + uint64(info.NumAckPending), nil
+}
+
+// StreamInfo reports the number of messages and bytes in EVENTS.
+func (b *Bus) StreamInfo(ctx context.Context) (msgs, bytes uint64, err error) {
+	info, err := b.evs.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("pipeline: stream info: %w", err)
+	}
+	return info.State.Msgs, info.State.Bytes, nil
+}
