@@ -160,7 +160,7 @@ func TestSyslogListener(t *testing.T) {
 	msg5424 := `<165>1 2026-11-28T10:00:00Z pump-07.icu.local infusiond 42 ID47 [origin ip="10.20.0.7"] dose limit override by nurse`
 	msg3164 := `<34>Oct 11 22:14:15 ehr-app-01 sshd[8812]: Failed password for root from 203.0.113.9 port 22 ssh2`
 	fmt.Fprintf(conn, "%d %s", len(msg5424), msg5424) // octet counting
-	fmt.Fprintf(conn, "%s\n", msg3164)                 // newline framing
+	fmt.Fprintf(conn, "%s\n", msg3164)                // newline framing
 	conn.Close()
 	waitFor(t, func() bool {
 		return srv.count(t, "/api/v1/events/count?q="+url.QueryEscape("host.name:pump-07.icu.local")) == 1 &&
