@@ -47,7 +47,7 @@ func (s *localSink) send(ctx context.Context, file string, firstLine int, lines 
 	if err != nil {
 		return res, rej, err
 	}
-	res.Accepted = len(evs) - dups
+	res.Accepted = len(evs) // durable, duplicates included (as the API counts)
 	res.Duplicates = dups
 	return res, rej, nil
 }
