@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -22,7 +23,10 @@ func ensureAdminToken(ctx context.Context, st store.Tokens, dataDir string) (str
 			return "", nil
 		}
 	}
-	secret, _, err := auth.CreateToken(ctx, st, "", auth.RoleAdmin)
+	secret, _, err := auth.CreateToken(ctx, st, "admin", auth.RoleAdmin)
+	if errors.Is(err, auth.ErrNameTaken) { // "admin" was revoked: take a generated name
+		secret, _, err = auth.CreateToken(ctx, st, "", auth.RoleAdmin)
+	}
 	if err != nil {
 		return "", fmt.Errorf("create admin token: %w", err)
 	}

@@ -57,9 +57,13 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 	log := b.log.With("consumer", DetectConsumer)
 	var fs []finding.Finding
 	var latency []float64
-	return runWorker(ctx, b, DetectConsumer, m, func(ctx context.Context, evs []*event.Event) error {
+	seen := newSeenSet(1 << 20)
+	handle := func(ctx context.Context, evs []*event.Event) error {
 		fs, latency = fs[:0], latency[:0]
 		for _, ev := range evs {
+			if seen.has(ev.ID) {
+				continue // already handled, arrived again in another message
+			}
 			n := len(fs)
 			var errs []error
 			fs, errs = reg.Run(ctx, ev, fs)
@@ -97,6 +101,15 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 		}
 		for i := range fs {
 			m.finding(fs[i].Detector, latency[i], inserted > 0 && !fs[i].IngestedAt.IsZero())
+		}
+		return nil
+	}
+	return runWorker(ctx, b, DetectConsumer, m, func(ctx context.Context, evs []*event.Event) error {
+		if err := handle(ctx, evs); err != nil {
+			return err // nak'ed: the events must be detected on redelivery
+		}
+		for _, ev := range evs {
+			seen.add(ev.ID)
 		}
 		return nil
 	})
