@@ -44,6 +44,9 @@ func run() error {
 	syncMode := flag.String("sync", "interval", "JetStream sync: interval or always")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole process here")
 	noWorkers := flag.Bool("no-workers", false, "ingest only: do not run the store and detect consumers")
+	external := flag.String("server", "", "address of a running `vigil serve` (host:port) instead of one in this process")
+	extToken := flag.String("token", "", "token for -server")
+	pid := flag.Int("pid", 0, "with -server: the server's pid, to report its peak RSS")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -56,30 +59,35 @@ func run() error {
 		defer pprof.StopCPUProfile()
 	}
 
-	dir, err := os.MkdirTemp("", "vigil-ingestload")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
-	if err != nil {
-		return err
-	}
-	cfg := app.Defaults()
-	cfg.DataDir, cfg.Listen, cfg.Sync = dir, addr, *syncMode
-	cfg.Workers = !*noWorkers
+	addr, token := *external, *extToken
+	rssPid := os.Getpid()
+	served := make(chan error, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- app.Serve(ctx, cfg) }()
-	token, err := waitReady(addr, dir)
-	if err != nil {
-		return err
+	if addr == "" {
+		dir, err := os.MkdirTemp("", "vigil-ingestload")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if addr, err = freeAddr(); err != nil {
+			return err
+		}
+		cfg := app.Defaults()
+		cfg.DataDir, cfg.Listen, cfg.Sync = dir, addr, *syncMode
+		cfg.Workers = !*noWorkers
+		go func() { served <- app.Serve(ctx, cfg) }()
+		if token, err = waitReady(addr, dir); err != nil {
+			return err
+		}
+	} else {
+		close(served)
+		rssPid = *pid
 	}
 
 	var accepted, failed atomic.Int64
 	var peak atomic.Uint64
-	stopMem := sampleMemory(&peak)
+	stopMem := sampleMemory(rssPid, &peak)
 	start := time.Now()
 	deadline := start.Add(*duration)
 	var wg sync.WaitGroup
@@ -206,12 +214,13 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// sampleMemory records the peak resident set size (Linux /proc) until stopped.
-func sampleMemory(peak *atomic.Uint64) func() {
+// sampleMemory records the peak resident set size of process pid (Linux
+// /proc) until stopped.
+func sampleMemory(pid int, peak *atomic.Uint64) func() {
 	done := make(chan struct{})
 	go func() {
 		for {
-			if rss := readRSS(); rss > peak.Load() {
+			if rss := readRSS(pid); rss > peak.Load() {
 				peak.Store(rss)
 			}
 			select {
@@ -224,8 +233,8 @@ func sampleMemory(peak *atomic.Uint64) func() {
 	return func() { close(done) }
 }
 
-func readRSS() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
+func readRSS(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
 	if err != nil {
 		return 0
 	}

@@ -43,6 +43,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS key file (PEM) for syslog TLS")
 	f.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest accepted request body in bytes (413 above)")
 	f.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", cfg.MaxInflightBytes, "ingest bytes in flight before 429")
+	f.Int64Var(&cfg.MemoryLimit, "memory-limit", cfg.MemoryLimit, "Go soft memory limit in bytes (the GC works harder near it); 0 = none")
 	f.BoolVar(&cfg.Workers, "workers", cfg.Workers, "run the store and detection consumers in this process")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd

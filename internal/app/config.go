@@ -30,6 +30,7 @@ type Config struct {
 
 	MaxBody          int64
 	MaxInflightBytes int64
+	MemoryLimit      int64 // Go soft memory limit (GOMEMLIMIT) in bytes; 0 = none
 	Workers          bool // run the store and detect consumers (false for an API-only node)
 
 	Logger *slog.Logger
@@ -47,6 +48,7 @@ func Defaults() Config {
 		Retention:        30 * 24 * time.Hour,
 		MaxBody:          16 << 20,
 		MaxInflightBytes: 256 << 20,
+		MemoryLimit:      2 << 30,
 		Workers:          true,
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -26,6 +27,11 @@ import (
 	"github.com/vigil-soc/vigil/internal/store"
 )
 
+// ingestChunk is how many decoded events one ingest request holds before
+// publishing them: it bounds ingest memory at about MaxConcurrentIngest (32)
+// × ingestChunk × ~5 KB (decoded event + raw + encoded message) ≈ 160 MB.
+const ingestChunk = 1000
+
 // Detectors is the explicit list of detectors `vigil serve` runs.
 func Detectors() []detect.Detector {
 	return []detect.Detector{logclear.New()}
@@ -39,6 +45,9 @@ func Serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	log := cfg.Logger
+	if cfg.MemoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
 	if cfg.NATSURL == "" || cfg.DB == "" { // the data dir holds NATS or SQLite
 		unlock, err := lockDataDir(cfg.DataDir)
 		if err != nil {
@@ -74,7 +83,7 @@ func Serve(ctx context.Context, cfg Config) error {
 	decoders := decode.NewSet()
 	authn := auth.NewAuthenticator(st, time.Now)
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
-		Registerer: prom, Logger: log},
+		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
 			Ready: readiness(st, bus), Gatherer: prom})
