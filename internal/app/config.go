@@ -31,7 +31,7 @@ type Config struct {
 	MaxBody          int64
 	MaxInflightBytes int64
 	MemoryLimit      int64 // Go soft memory limit (GOMEMLIMIT) in bytes; 0 = none
-	Workers          bool // run the store and detect consumers (false for an API-only node)
+	Workers          bool  // run the store and detect consumers (false for an API-only node)
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go
