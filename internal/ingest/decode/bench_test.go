@@ -41,6 +41,24 @@ func BenchmarkDecodeWinFlat(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// BenchmarkDecodeWinFlatGeneral is BenchmarkDecodeWinFlat with the fast path
+// off (fastjson parse + flatten walk), for comparison in the same run.
+func BenchmarkDecodeWinFlatGeneral(b *testing.B) {
+	lines, size := loadWinLines(b)
+	s := NewSet()
+	s.generalOnly = true
+	var ev event.Event
+	b.SetBytes(size / int64(len(lines)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if err := s.Decode(event.FormatAuto, lines[i%len(lines)], &ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
 // BenchmarkParseOnlyWinFlat is the baseline: fastjson parse of the same
 // lines, nothing else.
 func BenchmarkParseOnlyWinFlat(b *testing.B) {

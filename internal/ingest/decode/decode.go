@@ -5,7 +5,10 @@
 // picks one by the caller's format, a record's own "vigil.format" field, or by
 // looking at the content (see Detect). Decoders never build map[string]any:
 // JSON is parsed with pooled fastjson parsers and flattened into one backing
-// string per event whose slices become the field keys and values.
+// string per event whose slices become the field keys and values. Flat
+// Windows event JSON, the bulk of the volume, takes a single-pass scanner
+// instead (see fastWinFlat) that yields exactly the same events and leaves
+// any record it cannot decode that way to the general path.
 //
 // Every failure is an *Error naming the format and, where there is one, the
 // field at fault. Error texts never quote field values, so they are safe to
@@ -66,6 +69,9 @@ type Set struct {
 	now    func() time.Time
 	states sync.Pool // *state
 	sys    syslogMachines
+	// generalOnly turns the flat Windows fast path off (tests compare the
+	// two paths).
+	generalOnly bool
 }
 
 // state is the per-call scratch space of a JSON decode.
@@ -140,6 +146,11 @@ func (s *Set) decode(format event.Format, raw []byte, ev *event.Event) error {
 	}
 	st := s.states.Get().(*state)
 	defer s.states.Put(st)
+	if (format == event.FormatWinFlat || format == event.FormatAuto) && !s.generalOnly {
+		if done, err := s.fastWinFlat(&st.b, format, body, ev); done {
+			return err
+		}
+	}
 	v, err := parseObject(&st.p, format, body)
 	if err != nil {
 		return err

@@ -23,6 +23,8 @@ type builder struct {
 	// it was not interned): records of one source mostly repeat their key
 	// order, and comparing with it is cheaper than a map lookup.
 	lastKeys []string
+	// escs lists the spans whose value still has JSON escapes (fast path).
+	escs []int32
 }
 
 // intern returns the shared string for a top-level key, or "".
@@ -44,6 +46,7 @@ type span struct {
 func (b *builder) reset() {
 	b.buf = b.buf[:0]
 	b.spans = b.spans[:0]
+	b.escs = b.escs[:0]
 	b.path = b.path[:0]
 	b.foldAttrs = false
 	b.skip = ""
@@ -90,8 +93,11 @@ func (b *builder) addString(key, value string) error {
 }
 
 // finish appends the collected fields to ev.Fields.
-func (b *builder) finish(ev *event.Event) {
-	s := string(b.buf)
+func (b *builder) finish(ev *event.Event) { b.finishString(ev, string(b.buf)) }
+
+// finishString appends the collected fields to ev.Fields, slicing keys and
+// values out of s, which holds what the span offsets point into.
+func (b *builder) finishString(ev *event.Event, s string) {
 	if cap(ev.Fields)-len(ev.Fields) < len(b.spans) {
 		f := make([]event.Field, len(ev.Fields), len(ev.Fields)+len(b.spans)+8)
 		copy(f, ev.Fields)

@@ -95,8 +95,13 @@ func addEvtx(f *testing.F, n int) {
 func FuzzWinFlat(f *testing.F) {
 	addWinLines(f, 20)
 	f.Add([]byte(`{"EventID":4624,"Channel":"Security","Hostname":"h","TargetUserName":"D\\u","RecordNumber":1,"UtcTime":"2024-01-01 00:00:00.1"}`))
-	s := fuzzSet()
-	f.Fuzz(func(t *testing.T, raw []byte) { checkDecode(t, s, event.FormatWinFlat, raw) })
+	s, general := fuzzSet(), generalSet()
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		checkDecode(t, s, event.FormatWinFlat, raw)
+		if d := diffDecode(s, general, event.FormatWinFlat, raw); d != "" {
+			t.Fatalf("fast and general paths differ: %s", d)
+		}
+	})
 }
 
 func FuzzEvtx(f *testing.F) {
@@ -145,9 +150,12 @@ func FuzzAuto(f *testing.F) {
 		"testdata/ecs/nested.json", "testdata/cef/firewall.cef", "testdata/syslog/rfc5424.log")
 	f.Add([]byte(`{"vigil.format":"fhir","resourceType":"AuditEvent"}`))
 	f.Add([]byte(`[1]`))
-	s := fuzzSet()
+	s, general := fuzzSet(), generalSet()
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		checkDecode(t, s, event.FormatAuto, raw)
+		if d := diffDecode(s, general, event.FormatAuto, raw); d != "" {
+			t.Fatalf("fast and general paths differ: %s", d)
+		}
 		var ev event.Event
 		if err := s.Decode(event.FormatAuto, raw, &ev); err == nil {
 			if d := Detect(raw); d != ev.Format && !(d == event.FormatSyslog && ev.Format == event.FormatCEF) {
