@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vigil-soc/vigil/internal/event"
 	"github.com/vigil-soc/vigil/internal/store"
@@ -18,24 +19,74 @@ var eventColumns = []string{"id", "time", "ingested", "format", "user_name", "ho
 
 const eventCols = `id, time, ingested, format, user_name, host_name, src_ip, dst_ip, patient, device, fields, raw`
 
-// InsertEvents copies the batch into a per-connection temporary table and
-// moves the new rows over with INSERT … ON CONFLICT DO NOTHING, in one
-// transaction. Text is stored as valid UTF-8 without NUL characters
-// (PostgreSQL cannot hold them); Raw is kept byte for byte.
+// InsertEvents stores the batch and returns how many events were new. Text
+// is stored as valid UTF-8 without NUL characters (PostgreSQL cannot hold
+// them); Raw is kept byte for byte.
+//
+// The common case, a batch of events never seen before, is one binary COPY
+// straight into events. When some id is already stored the COPY fails on the
+// primary key, its transaction rolls back, and the batch goes the slow way:
+// COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING. A
+// redelivered batch therefore costs one failed COPY more than before, and a
+// fresh one skips writing every row twice.
 func (s *Store) InsertEvents(ctx context.Context, evs []*event.Event) (int, error) {
 	if len(evs) == 0 {
 		return 0, nil
 	}
 	rows := make([][]any, len(evs))
+	// One buffer holds every fields document; sized up front so that it
+	// rarely grows (escapes can make it), which would copy it all.
+	size := 0
+	for _, ev := range evs {
+		if ev != nil {
+			size += 2
+			for _, f := range ev.Fields {
+				size += len(f.Key) + len(f.Value) + 6
+			}
+		}
+	}
+	buf := make([]byte, 0, size+size/8)
 	for i, ev := range evs {
 		if ev == nil || ev.ID == "" {
 			return 0, fmt.Errorf("postgres: insert events: event %d has no id", i)
 		}
 		e := storeutil.EntityValues(ev)
+		start := len(buf)
+		buf = storeutil.AppendFieldsJSON(buf, ev.Fields, true)
 		rows[i] = []any{clean(ev.ID), storeutil.Nanos(ev.Time), storeutil.Nanos(ev.Ingested), clean(string(ev.Format)),
 			nullStr(e[0]), nullStr(e[1]), nullStr(e[2]), nullStr(e[3]), nullStr(e[4]), nullStr(e[5]),
-			string(storeutil.AppendFieldsJSON(nil, ev.Fields, true)), ev.Raw}
+			buf[start:len(buf):len(buf)], ev.Raw} // []byte: jsonb as text, no string copy
 	}
+	n, err := s.copyEvents(ctx, rows)
+	if isUniqueViolation(err) {
+		n, err = s.mergeEvents(ctx, rows)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: insert events: %w", err)
+	}
+	return int(n), nil
+}
+
+// Commits stay synchronous: the store writer acks a JetStream batch as soon
+// as InsertEvents returns, so a commit that could still be lost after the
+// ack (synchronous_commit = off measured ~25 % faster) would drop events
+// from search without anyone redelivering them.
+
+// copyEvents COPYs rows straight into events in one transaction.
+func (s *Store) copyEvents(ctx context.Context, rows [][]any) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		n, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, pgx.CopyFromRows(rows))
+		return err
+	})
+	return n, err
+}
+
+// mergeEvents copies rows into a per-connection temporary table (not
+// WAL-logged) and moves the new ones over with INSERT … ON CONFLICT DO
+// NOTHING, in one transaction.
+func (s *Store) mergeEvents(ctx context.Context, rows [][]any) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS events_in
@@ -50,10 +101,13 @@ func (s *Store) InsertEvents(ctx context.Context, evs []*event.Event) (int, erro
 		n = tag.RowsAffected()
 		return err
 	})
-	if err != nil {
-		return 0, fmt.Errorf("postgres: insert events: %w", err)
-	}
-	return int(n), nil
+	return n, err
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // GetEvent returns the stored event or an error wrapping store.ErrNotFound.

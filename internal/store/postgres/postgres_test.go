@@ -4,12 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/vigil-soc/vigil/internal/event"
 	"github.com/vigil-soc/vigil/internal/store"
 	"github.com/vigil-soc/vigil/internal/store/storetest"
 )
@@ -55,10 +59,16 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
 }
 
+// BenchmarkInsertEvents inserts into a fresh schema in batches of
+// storetest.BenchBatches.
 func BenchmarkInsertEvents(b *testing.B) {
-	s := openTest(b)
-	defer s.Close()
-	storetest.BenchmarkInsertEvents(b, s, 500)
+	for _, batch := range storetest.BenchBatches {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			s := openTest(b)
+			defer s.Close()
+			storetest.BenchmarkInsertEvents(b, s, batch)
+		})
+	}
 }
 
 // TestTwoPools opens the same schema twice (as two processes would) and
@@ -72,4 +82,25 @@ func TestTwoPools(t *testing.T) {
 	}
 	t.Cleanup(func() { b.Close() })
 	storetest.ConcurrentWriters(t, a, b)
+}
+
+// TestInsertFallback covers the two ways the direct COPY of InsertEvents
+// meets a duplicate id (repeated inside a fresh batch, or already stored)
+// and falls back to the merge path: the counts must still be exact.
+func TestInsertFallback(t *testing.T) {
+	s := openTest(t)
+	t.Cleanup(func() { s.Close() })
+	a, b, c := storetest.WindowsEvent(1), storetest.WindowsEvent(2), storetest.WindowsEvent(3)
+	if n, err := s.InsertEvents(t.Context(), []*event.Event{a, b, a}); err != nil || n != 2 {
+		t.Fatalf("fresh batch with a repeat: %d new, %v; want 2", n, err)
+	}
+	if n, err := s.InsertEvents(t.Context(), []*event.Event{c, b}); err != nil || n != 1 {
+		t.Fatalf("batch with a stored id: %d new, %v; want 1", n, err)
+	}
+	if n, err := s.CountEvents(t.Context(), store.EventQuery{}); err != nil || n != 3 {
+		t.Fatalf("CountEvents = %d, %v; want 3", n, err)
+	}
+	if !isUniqueViolation(&pgconn.PgError{Code: "23505"}) || isUniqueViolation(errors.New("x")) {
+		t.Error("isUniqueViolation misclassifies")
+	}
 }

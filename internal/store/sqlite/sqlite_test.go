@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -19,13 +20,20 @@ func openTest(t *testing.T) store.Store {
 
 func TestStore(t *testing.T) { storetest.Run(t, openTest) }
 
+// BenchmarkInsertEvents inserts into a fresh database in batches of 500
+// (one JetStream fetch) and 5000 (what the pipeline hands the store writer
+// when it is behind: up to 32 fetches of 500).
 func BenchmarkInsertEvents(b *testing.B) {
-	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
+	for _, batch := range storetest.BenchBatches {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			storetest.BenchmarkInsertEvents(b, s, batch)
+		})
 	}
-	defer s.Close()
-	storetest.BenchmarkInsertEvents(b, s, 500)
 }
 
 // TestTwoHandles opens the same file twice (as two processes would) and
