@@ -43,7 +43,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		return applyEnvAndFile(cmd)
 	}
-	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd())
+	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd(), newSigmaCmd())
 	return root
 }
 

@@ -33,6 +33,9 @@ type Config struct {
 	MemoryLimit      int64 // Go soft memory limit (GOMEMLIMIT) in bytes; 0 = none
 	Workers          bool  // run the store and detect consumers (false for an API-only node)
 
+	Rules       []string // Sigma rule files or directories (none = no sigma detector)
+	SigmaConfig string   // Sigma placeholder configuration (YAML) for the expand modifier
+
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go
 }

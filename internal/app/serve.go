@@ -19,7 +19,6 @@ import (
 	"github.com/vigil-soc/vigil/internal/audit"
 	"github.com/vigil-soc/vigil/internal/auth"
 	"github.com/vigil-soc/vigil/internal/detect"
-	"github.com/vigil-soc/vigil/internal/detect/logclear"
 	"github.com/vigil-soc/vigil/internal/ingest/decode"
 	"github.com/vigil-soc/vigil/internal/ingest/syslog"
 	"github.com/vigil-soc/vigil/internal/pipeline"
@@ -31,11 +30,6 @@ import (
 // publishing them: it bounds ingest memory at about MaxConcurrentIngest (32)
 // × ingestChunk × ~5 KB (decoded event + raw + encoded message) ≈ 160 MB.
 const ingestChunk = 1000
-
-// Detectors is the explicit list of detectors `vigil serve` runs.
-func Detectors() []detect.Detector {
-	return []detect.Detector{logclear.New()}
-}
 
 // Serve runs the server until ctx is done, then shuts down cleanly: stop
 // accepting, finish in-flight requests, stop consumers, close the bus and the
@@ -73,10 +67,15 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	defer bus.Close()
 
-	reg, err := detect.NewRegistry(Detectors()...)
+	dets, sigmaDet, err := Detectors(cfg)
 	if err != nil {
 		return err
 	}
+	reg, err := detect.NewRegistry(dets...)
+	if err != nil {
+		return err
+	}
+	reloadRules := rulesReloader(sigmaDet, log)
 	prom := prometheus.NewRegistry()
 	prom.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pm := pipeline.NewMetrics(prom)
@@ -86,7 +85,7 @@ func Serve(ctx context.Context, cfg Config) error {
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
-			Ready: readiness(st, bus), Gatherer: prom})
+			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -113,6 +112,7 @@ func Serve(ctx context.Context, cfg Config) error {
 		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, st, pm) })
 		goRun("retention", func(c context.Context) error { return runRetention(c, st, cfg.Retention, log) })
 	}
+	goRun("sighup", func(c context.Context) error { return reloadOnSIGHUP(c, reloadRules, log) })
 	if err := startSyslog(runCtx, cfg, bus, decoders, goRun); err != nil {
 		return err
 	}
