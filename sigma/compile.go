@@ -3,6 +3,7 @@ package sigma
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 )
 
@@ -19,6 +20,7 @@ type Config struct {
 
 type compiler struct {
 	cfg Config
+	ft  *fieldTable
 }
 
 // selMatcher is a compiled Selection: keyword search, or OR of AND groups.
@@ -27,14 +29,14 @@ type selMatcher struct {
 	groups   [][]*fieldMatcher
 }
 
-func (s *selMatcher) match(ev Event) bool {
-	if s.keywords != nil {
-		return s.keywords.match(ev)
+func (m *selMatcher) match(s *scratch) bool {
+	if m.keywords != nil {
+		return m.keywords.match(s)
 	}
-	for _, g := range s.groups {
+	for _, g := range m.groups {
 		ok := true
 		for _, f := range g {
-			if !f.match(ev) {
+			if !f.match(s) {
 				ok = false
 				break
 			}
@@ -54,22 +56,22 @@ type evalNode struct {
 	kids    []*evalNode
 }
 
-func (n *evalNode) eval(sels []selMatcher, ev Event) bool {
+func (n *evalNode) eval(sels []selMatcher, s *scratch) bool {
 	switch n.kind {
 	case condIdent:
-		return sels[n.sel].match(ev)
+		return sels[n.sel].match(s)
 	case condNot:
-		return !n.kids[0].eval(sels, ev)
+		return !n.kids[0].eval(sels, s)
 	case condAnd:
 		for _, k := range n.kids {
-			if !k.eval(sels, ev) {
+			if !k.eval(sels, s) {
 				return false
 			}
 		}
 		return true
 	case condOr:
 		for _, k := range n.kids {
-			if k.eval(sels, ev) {
+			if k.eval(sels, s) {
 				return true
 			}
 		}
@@ -82,7 +84,7 @@ func (n *evalNode) eval(sels []selMatcher, ev Event) bool {
 	}
 	hits := 0
 	for i, k := range n.kids {
-		if k.eval(sels, ev) {
+		if k.eval(sels, s) {
 			if hits++; hits >= need {
 				return true
 			}
@@ -96,13 +98,14 @@ func (n *evalNode) eval(sels []selMatcher, ev Event) bool {
 // compiledRule is one rule ready to evaluate.
 type compiledRule struct {
 	rule  *Rule
+	index int32 // position in the Ruleset (load order)
 	sels  []selMatcher
 	conds []*evalNode // any of them
 }
 
-func (r *compiledRule) match(ev Event) bool {
+func (r *compiledRule) match(s *scratch) bool {
 	for _, c := range r.conds {
-		if c.eval(r.sels, ev) {
+		if c.eval(r.sels, s) {
 			return true
 		}
 	}
@@ -112,7 +115,7 @@ func (r *compiledRule) match(ev Event) bool {
 // CompileRule compiles one rule; the error is an *Error naming the rule's
 // file and the line of the offending item.
 func CompileRule(r *Rule, cfg Config) (err error) {
-	_, err = (&compiler{cfg: cfg}).rule(r)
+	_, err = (&compiler{cfg: cfg, ft: newFieldTable()}).rule(r)
 	return err
 }
 
@@ -168,6 +171,8 @@ func (c *compiler) selection(s *Selection) (selMatcher, *lineErr) {
 			}
 			group = append(group, f)
 		}
+		// AND is order-free: test cheap items first.
+		sort.SliceStable(group, func(i, j int) bool { return group[i].cost() < group[j].cost() })
 		sm.groups = append(sm.groups, group)
 	}
 	return sm, nil
@@ -180,7 +185,7 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 	}
 	f := &fieldMatcher{all: m.all, neq: m.neq, keyword: it.Field == ""}
 	if !f.keyword {
-		f.names = c.fieldNames(it.Field)
+		f.field = c.fieldID(it.Field)
 	} else if m.op == opEq && !m.re && !m.cidr && !m.hasCmp && m.part == 0 {
 		m.op = opContains // keywords are searched anywhere in a value
 	}
@@ -200,6 +205,7 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 			return nil, err
 		}
 		f.vals = append(f.vals, vm)
+		f.needLow = f.needLow || vm.needLow()
 	}
 	return f, nil
 }
@@ -211,6 +217,9 @@ func (c *compiler) fieldNames(name string) []string {
 	}
 	return c.cfg.Pipeline.fieldNames(name)
 }
+
+// fieldID interns a rule field name.
+func (c *compiler) fieldID(name string) int32 { return c.ft.id(name, c.fieldNames) }
 
 // expand resolves %placeholder% references in s into every combination of
 // the configured values.

@@ -10,23 +10,26 @@ import (
 
 // fieldMatcher is a compiled FieldItem.
 type fieldMatcher struct {
-	names   []string // candidate event field names, first present wins
-	keyword bool     // keyword search over all values
-	exists  int8     // +1 must exist, -1 must not exist, 0 no existence test
+	field   int32 // field id (see fieldTable)
+	keyword bool  // keyword search over all values
+	exists  int8  // +1 must exist, -1 must not exist, 0 no existence test
 	all     bool
 	neq     bool
+	needLow bool // some value compares with the lower-cased field value
 	vals    []valueMatcher
 }
 
-func (f *fieldMatcher) match(ev Event) bool {
+// match tests the field's values; with several (a repeated key) any value
+// that satisfies the item makes it match.
+func (f *fieldMatcher) match(s *scratch) bool {
 	if f.keyword {
-		return f.matchKeywords(ev)
+		return f.matchKeywords(s)
 	}
-	v, ok := lookup(ev, f.names)
+	n := s.field(f.field)
 	if f.exists != 0 {
-		return ok == (f.exists > 0)
+		return (n >= 0) == (f.exists > 0)
 	}
-	if !ok {
+	if n < 0 {
 		for i := range f.vals {
 			if f.vals[i].kind == vkNull {
 				return !f.neq
@@ -34,26 +37,55 @@ func (f *fieldMatcher) match(ev Event) bool {
 		}
 		return false
 	}
+	for ; n >= 0; n = s.nodes[n].next {
+		if f.matchOne(s, s.nodes[n].val) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchOne tests value i of the scratch against the item's values.
+func (f *fieldMatcher) matchOne(s *scratch, i int32) bool {
+	raw, low := s.vals[i].raw, ""
+	if f.needLow {
+		low = s.low(i)
+	}
 	if f.neq {
-		for i := range f.vals {
-			if f.vals[i].matchValue(v, ev) {
+		for j := range f.vals {
+			if f.vals[j].matchValue(raw, low, s) {
 				return false
 			}
 		}
 		return true
 	}
-	for i := range f.vals {
-		if f.vals[i].matchValue(v, ev) != f.all {
+	for j := range f.vals {
+		if f.vals[j].matchValue(raw, low, s) != f.all {
 			return !f.all
 		}
 	}
 	return f.all
 }
 
-func (f *fieldMatcher) matchKeywords(ev Event) bool {
+func (f *fieldMatcher) matchKeywords(s *scratch) bool {
 	for i := range f.vals {
 		vm := &f.vals[i]
-		hit := ev.Keywords(func(s string) bool { return vm.matchValue(s, ev) })
+		var hit bool
+		if s.ranged {
+			for j := range s.vals {
+				low := ""
+				if vm.needLow() {
+					low = s.low(int32(j))
+				}
+				if vm.matchValue(s.vals[j].raw, low, s) {
+					hit = true
+					break
+				}
+			}
+		} else {
+			s.kwVM = vm
+			hit = s.ev.Keywords(s.kwFn)
+		}
 		if hit != f.all {
 			return !f.all
 		}
@@ -151,13 +183,13 @@ func (c *compiler) compileValue(m *mods, v Value) (valueMatcher, error) {
 	}
 	switch {
 	case m.ref:
-		return valueMatcher{kind: vkFieldRef, ref: c.fieldNames(v.S), refOp: m.op, cased: m.cased}, nil
+		return valueMatcher{kind: vkFieldRef, ref: c.fieldID(v.S), refOp: m.op, cased: m.cased}, nil
 	case m.re:
 		re, err := regexp.Compile(reFlagPrefix(m.reFlags) + v.S)
 		if err != nil {
 			return valueMatcher{}, fmt.Errorf("regular expression %q: %v", v.S, err)
 		}
-		return valueMatcher{kind: vkRegex, re: re}, nil
+		return valueMatcher{kind: vkRegex, re: re, reLits: regexLiterals(reFlagPrefix(m.reFlags) + v.S)}, nil
 	case m.cidr:
 		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
 		if err != nil {
@@ -248,4 +280,27 @@ func reFlagPrefix(flags string) string {
 		return ""
 	}
 	return "(?" + flags + ")"
+}
+
+// cost ranks items for evaluation order within an AND group: existence
+// tests, then plain string tests, then parsed comparisons, then regular
+// expressions and keyword searches.
+func (f *fieldMatcher) cost() int {
+	if f.keyword {
+		return 5
+	}
+	c := 0
+	for i := range f.vals {
+		k := 1
+		switch f.vals[i].kind {
+		case vkCIDR, vkNumber, vkFieldRef:
+			k = 2
+		case vkTime:
+			k = 3
+		case vkRegex:
+			k = 4
+		}
+		c = max(c, k)
+	}
+	return c
 }

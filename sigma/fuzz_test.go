@@ -33,11 +33,14 @@ func FuzzCondition(f *testing.F) {
 	f.Add("selection and not 1 of filter_*")
 	sels := []*Selection{{Name: "selection"}, {Name: "filter_a"}, {Name: "filter_b"}, {Name: "_x"}}
 	index := map[string]int{"selection": 0, "filter_a": 1, "filter_b": 2, "_x": 3}
+	ft := newFieldTable()
 	ms := make([]selMatcher, len(sels))
 	for i := range ms {
-		ms[i] = selMatcher{groups: [][]*fieldMatcher{{{names: []string{sels[i].Name}, exists: 1}}}}
+		id := ft.id(sels[i].Name, func(n string) []string { return []string{n} })
+		ms[i] = selMatcher{groups: [][]*fieldMatcher{{{field: id, exists: 1}}}}
 	}
-	e := MapEvent{"selection": "", "filter_b": ""}
+	sc := newScratch(ft)
+	sc.reset(MapEvent{"selection": "", "filter_b": ""})
 	f.Fuzz(func(t *testing.T, s string) {
 		n, err := parseCondition(s)
 		if err != nil {
@@ -47,6 +50,6 @@ func FuzzCondition(f *testing.F) {
 		if err != nil {
 			return
 		}
-		en.eval(ms, e)
+		en.eval(ms, sc)
 	})
 }

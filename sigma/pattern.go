@@ -2,7 +2,6 @@ package sigma
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,125 +106,24 @@ func newStrPattern(toks []globTok, cased bool) strPattern {
 	return p
 }
 
-// foldMode says how a value is compared with lower-cased pattern text.
-type foldMode uint8
-
-const (
-	foldNone    foldMode = iota // exact (cased)
-	foldASCII                   // value is ASCII: lower its letters byte by byte
-	foldUnicode                 // value has non-ASCII: lower rune by rune
-)
-
-// match reports whether v matches the pattern. It does not allocate.
+// match reports whether v matches the pattern. v is the field value, already
+// lower-cased unless the pattern is cased. It does not allocate.
 func (p *strPattern) match(v string) bool {
-	mode := foldNone
-	if !p.cased {
-		mode = foldASCII
-		if !isASCII(v) {
-			mode = foldUnicode
-		}
-	}
 	switch p.op {
 	case opEq:
-		return prefixLen(v, p.lit, mode) == len(v)
+		return v == p.lit
 	case opPrefix:
-		return prefixLen(v, p.lit, mode) >= 0
+		return strings.HasPrefix(v, p.lit)
 	case opSuffix:
-		if mode != foldUnicode {
-			return len(v) >= len(p.lit) && prefixLen(v[len(v)-len(p.lit):], p.lit, mode) >= 0
-		}
-		for i := range v {
-			if prefixLen(v[i:], p.lit, mode) == len(v)-i {
-				return true
-			}
-		}
-		return p.lit == ""
+		return strings.HasSuffix(v, p.lit)
 	case opContains:
-		return index(v, p.lit, mode) >= 0
+		return strings.Contains(v, p.lit)
 	}
-	return globMatch(p.glob, v, mode)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + ('a' - 'A')
-	}
-	return c
-}
-
-// prefixLen reports how many bytes of v match lit at its start, or -1 if v
-// does not start with lit (lit is lower case unless mode is foldNone).
-func prefixLen(v, lit string, mode foldMode) int {
-	switch mode {
-	case foldNone:
-		if strings.HasPrefix(v, lit) {
-			return len(lit)
-		}
-		return -1
-	case foldASCII:
-		if len(v) < len(lit) {
-			return -1
-		}
-		for i := 0; i < len(lit); i++ {
-			if lowerASCII(v[i]) != lit[i] {
-				return -1
-			}
-		}
-		return len(lit)
-	}
-	n := 0
-	for _, rl := range lit {
-		if n >= len(v) {
-			return -1
-		}
-		rv, size := utf8.DecodeRuneInString(v[n:])
-		if unicode.ToLower(rv) != rl {
-			return -1
-		}
-		n += size
-	}
-	return n
-}
-
-// index returns the first offset of lit in v, or -1.
-func index(v, lit string, mode foldMode) int {
-	switch {
-	case mode == foldNone:
-		return strings.Index(v, lit)
-	case lit == "":
-		return 0
-	case mode == foldUnicode:
-		for i := range v {
-			if prefixLen(v[i:], lit, mode) >= 0 {
-				return i
-			}
-		}
-		return -1
-	}
-	first := lit[0]
-	upper := first
-	if 'a' <= first && first <= 'z' {
-		upper = first - ('a' - 'A')
-	}
-	for i := 0; i+len(lit) <= len(v); i++ {
-		if c := v[i]; (c == first || c == upper) && prefixLen(v[i:], lit, mode) >= 0 {
-			return i
-		}
-	}
-	return -1
+	return globMatch(p.glob, v)
 }
 
 // globMatch matches v against wildcard tokens; '*' backtracks to the last star.
-func globMatch(toks []globTok, v string, mode foldMode) bool {
+func globMatch(toks []globTok, v string) bool {
 	ti, vi := 0, 0
 	starTi, starVi := -1, 0
 	for {
@@ -244,8 +142,8 @@ func globMatch(toks []globTok, v string, mode foldMode) bool {
 					continue
 				}
 			case globLit:
-				if n := prefixLen(v[vi:], t.s, mode); n >= 0 {
-					vi += n
+				if strings.HasPrefix(v[vi:], t.s) {
+					vi += len(t.s)
 					ti++
 					continue
 				}

@@ -1,26 +1,38 @@
 package sigma
 
+import "sync"
+
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by several goroutines.
 type Ruleset struct {
 	rules    []*compiledRule
-	byRoute  map[string]map[string][]*compiledRule // channel -> event id ("*" = any) -> rules
-	unmapped []*compiledRule                       // matched via LogsourceEvent only
-	chanF    []string
-	eidF     []string
+	ft       *fieldTable
+	byRoute  map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
+	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
+	chanF    int32                         // field id of the channel field, -1 if none
+	eidF     int32
+	pool     sync.Pool // *Matcher
+	pre      *prefilter
+}
+
+// bucket is the rules of one route, in load order.
+type bucket struct {
+	rules []*compiledRule
+	pf    bucketFilter
 }
 
 // Compile compiles rules. Rules that fail are left out and reported, one
 // *Error each, in the returned slice; the Ruleset holds the others.
 func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
-	c := &compiler{cfg: cfg}
-	rs := &Ruleset{byRoute: map[string]map[string][]*compiledRule{}}
+	c := &compiler{cfg: cfg, ft: newFieldTable()}
+	rs := &Ruleset{byRoute: map[string]map[string]*bucket{}, unmapped: map[Logsource][]*compiledRule{},
+		ft: c.ft, chanF: -1, eidF: -1}
 	if p := cfg.Pipeline; p != nil {
 		if p.ChannelField != "" {
-			rs.chanF = p.fieldNames(p.ChannelField)
+			rs.chanF = c.fieldID(p.ChannelField)
 		}
 		if p.EventIDField != "" {
-			rs.eidF = p.fieldNames(p.EventIDField)
+			rs.eidF = c.fieldID(p.EventIDField)
 		}
 	}
 	var errs []error
@@ -30,37 +42,46 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 			errs = append(errs, err)
 			continue
 		}
+		cr.index = int32(len(rs.rules))
 		rs.rules = append(rs.rules, cr)
 		rs.route(cr, cfg.Pipeline)
 	}
+	rs.buildPrefilter()
+	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs
 }
 
 func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 	var routes []Route
-	if p != nil && rs.chanF != nil {
+	if p != nil && rs.chanF >= 0 {
 		routes = p.routesFor(cr.rule.Logsource)
 	}
 	if len(routes) == 0 {
-		rs.unmapped = append(rs.unmapped, cr)
+		ls := cr.rule.Logsource
+		ls.Definition = ""
+		rs.unmapped[ls] = append(rs.unmapped[ls], cr)
 		return
 	}
-	add := func(ch, id string) {
+	get := func(ch, id string) *bucket {
 		m := rs.byRoute[ch]
 		if m == nil {
-			m = map[string][]*compiledRule{}
+			m = map[string]*bucket{}
 			rs.byRoute[ch] = m
 		}
-		for _, x := range m[id] {
-			if x == cr {
-				return
-			}
+		if m[id] == nil {
+			m[id] = &bucket{}
 		}
-		m[id] = append(m[id], cr)
+		return m[id]
+	}
+	add := func(ch, id string) {
+		b := get(ch, id)
+		if !contains(b.rules, cr) {
+			b.rules = append(b.rules, cr)
+		}
 	}
 	for _, r := range routes {
 		for _, ch := range r.Channels {
-			if len(r.EventIDs) == 0 || rs.eidF == nil {
+			if len(r.EventIDs) == 0 || rs.eidF < 0 {
 				add(ch, "*")
 				continue
 			}
@@ -73,16 +94,16 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 	for _, r := range routes {
 		for _, ch := range r.Channels {
 			m := rs.byRoute[ch]
-			if !contains(m["*"], cr) {
+			if m["*"] == nil || !contains(m["*"].rules, cr) {
 				continue
 			}
-			for id, list := range m {
+			for id, b := range m {
 				if id == "*" {
 					continue
 				}
-				for i, x := range list {
+				for i, x := range b.rules {
 					if x == cr {
-						m[id] = append(list[:i:i], list[i+1:]...)
+						b.rules = append(b.rules[:i:i], b.rules[i+1:]...)
 						break
 					}
 				}
@@ -113,36 +134,14 @@ func (rs *Ruleset) Rules() []*Rule {
 }
 
 // Match evaluates ev against the rules its route selects and calls fn for
-// each rule that matches, in load order within each route bucket.
+// each rule that matches, in load order within each route bucket. It borrows
+// a Matcher from a pool; a goroutine that matches many events can hold its
+// own (NewMatcher) and save that.
 func (rs *Ruleset) Match(ev Event, fn func(*Rule)) {
-	if len(rs.byRoute) > 0 {
-		if ch, ok := lookup(ev, rs.chanF); ok {
-			if m := rs.byRoute[ch]; m != nil {
-				if id, ok := lookup(ev, rs.eidF); ok {
-					rs.matchList(m[id], ev, fn)
-				}
-				rs.matchList(m["*"], ev, fn)
-			}
-		}
-	}
-	if len(rs.unmapped) > 0 {
-		if le, ok := ev.(LogsourceEvent); ok {
-			ls := le.Logsource()
-			for _, cr := range rs.unmapped {
-				if eventIn(ls, cr.rule.Logsource) && cr.match(ev) {
-					fn(cr.rule)
-				}
-			}
-		}
-	}
-}
-
-func (rs *Ruleset) matchList(list []*compiledRule, ev Event, fn func(*Rule)) {
-	for _, cr := range list {
-		if cr.match(ev) {
-			fn(cr.rule)
-		}
-	}
+	m := rs.pool.Get().(*Matcher)
+	m.Match(ev, fn)
+	m.s.ev = nil
+	rs.pool.Put(m)
 }
 
 // MatchRule evaluates one rule against ev, ignoring logsource routing. It
@@ -150,16 +149,79 @@ func (rs *Ruleset) matchList(list []*compiledRule, ev Event, fn func(*Rule)) {
 func (rs *Ruleset) MatchRule(r *Rule, ev Event) bool {
 	for _, cr := range rs.rules {
 		if cr.rule == r {
-			return cr.match(ev)
+			m := rs.pool.Get().(*Matcher)
+			m.s.reset(ev)
+			ok := cr.match(m.s)
+			m.s.ev = nil
+			rs.pool.Put(m)
+			return ok
 		}
 	}
 	return false
 }
 
-// eventIn reports whether an event of logsource ev is within the rule's
-// logsource: each part the rule sets must be equal.
-func eventIn(ev, rule Logsource) bool {
-	return (rule.Product == "" || rule.Product == ev.Product) &&
-		(rule.Category == "" || rule.Category == ev.Category) &&
-		(rule.Service == "" || rule.Service == ev.Service)
+// Matcher evaluates events against a Ruleset with reusable per-event state,
+// so that matching does not allocate. A Matcher is not safe for concurrent
+// use: give each goroutine its own.
+type Matcher struct {
+	rs   *Ruleset
+	s    *scratch
+	pf   pfScratch
+	full bool // tests: evaluate every rule of a bucket, no prefilter
+}
+
+// NewMatcher returns a Matcher for rs.
+func (rs *Ruleset) NewMatcher() *Matcher {
+	return &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch()}
+}
+
+// Match is Ruleset.Match on the Matcher's own state.
+func (m *Matcher) Match(ev Event, fn func(*Rule)) {
+	rs, s := m.rs, m.s
+	s.reset(ev)
+	if len(rs.byRoute) > 0 {
+		if n := s.field(rs.chanF); n >= 0 {
+			if routes := rs.byRoute[s.vals[s.nodes[n].val].raw]; routes != nil {
+				var b1 *bucket
+				if n := s.field(rs.eidF); n >= 0 {
+					b1 = routes[s.vals[s.nodes[n].val].raw]
+				}
+				m.matchBuckets(b1, routes["*"], fn)
+			}
+		}
+	}
+	if len(rs.unmapped) > 0 {
+		if le, ok := ev.(LogsourceEvent); ok {
+			m.matchUnmapped(le.Logsource(), fn)
+		}
+	}
+}
+
+// matchUnmapped evaluates the rules routed by logsource: those whose every
+// set part equals the event's.
+func (m *Matcher) matchUnmapped(ls Logsource, fn func(*Rule)) {
+	ls.Definition = ""
+	for mask := 0; mask < 8; mask++ {
+		var key Logsource
+		if mask&1 != 0 {
+			if key.Product = ls.Product; key.Product == "" {
+				continue
+			}
+		}
+		if mask&2 != 0 {
+			if key.Category = ls.Category; key.Category == "" {
+				continue
+			}
+		}
+		if mask&4 != 0 {
+			if key.Service = ls.Service; key.Service == "" {
+				continue
+			}
+		}
+		for _, cr := range m.rs.unmapped[key] {
+			if cr.match(m.s) {
+				fn(cr.rule)
+			}
+		}
+	}
 }

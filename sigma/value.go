@@ -47,19 +47,30 @@ type valueMatcher struct {
 	kind   valueKind
 	alts   []strPattern
 	re     *regexp.Regexp
+	reLits []string // re: one of these occurs (lower-cased) in every match
 	prefix netip.Prefix
 	cmp    cmpOp
 	num    float64
 	part   timePart
-	ref    []string // fieldref: candidate names of the referenced field
-	refOp  strOp    // fieldref: eq/prefix/suffix/contains
+	ref    int32 // fieldref: field id of the referenced field
+	refOp  strOp // fieldref: eq/prefix/suffix/contains
 	cased  bool
 }
 
-// matchValue tests a present field value. ev is needed for fieldref only.
-func (m *valueMatcher) matchValue(v string, ev Event) bool {
+// needLow reports whether matchValue needs the lower-cased value.
+func (m *valueMatcher) needLow() bool {
+	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased || m.reLits != nil
+}
+
+// matchValue tests a present field value: raw as in the event, low its
+// lower-cased form (only set when needLow). s serves fieldref.
+func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 	switch m.kind {
 	case vkString:
+		v := raw
+		if !m.cased {
+			v = low
+		}
 		for i := range m.alts {
 			if m.alts[i].match(v) {
 				return true
@@ -67,28 +78,32 @@ func (m *valueMatcher) matchValue(v string, ev Event) bool {
 		}
 		return false
 	case vkNull:
-		return v == ""
+		return raw == ""
 	case vkRegex:
-		return m.re.MatchString(v)
+		if m.reLits != nil && !mayMatch(low, m.reLits) {
+			return false
+		}
+		return m.re.MatchString(raw)
 	case vkCIDR:
-		ip, err := netip.ParseAddr(strings.TrimSpace(v))
+		ip, err := netip.ParseAddr(strings.TrimSpace(raw))
 		if err != nil {
 			return false
 		}
 		return m.prefix.Contains(ip.Unmap())
 	case vkNumber:
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 		return err == nil && compare(f, m.cmp, m.num)
 	case vkTime:
-		t, ok := parseTime(v)
+		t, ok := parseTime(raw)
 		return ok && compare(float64(extract(t, m.part)), m.cmp, m.num)
 	case vkFieldRef:
-		other, ok := lookup(ev, m.ref)
-		if !ok {
+		n := s.field(m.ref)
+		if n < 0 {
 			return false
 		}
+		v, other := raw, s.vals[s.nodes[n].val].raw
 		if !m.cased {
-			v, other = strings.ToLower(v), strings.ToLower(other)
+			v, other = low, s.low(s.nodes[n].val)
 		}
 		switch m.refOp {
 		case opPrefix:
@@ -150,14 +165,4 @@ func extract(t time.Time, p timePart) int {
 		return int(t.Month())
 	}
 	return t.Year()
-}
-
-// lookup returns the first present field among names.
-func lookup(ev Event, names []string) (string, bool) {
-	for _, n := range names {
-		if v, ok := ev.Field(n); ok {
-			return v, true
-		}
-	}
-	return "", false
 }

@@ -1,0 +1,111 @@
+package sigma
+
+// acMachine is an Aho-Corasick automaton compiled to a full DFA over byte
+// classes: every byte that occurs in some pattern has its own class (ASCII
+// upper-case letters share the class of their lower-case form, so ASCII
+// text is matched case-insensitively without lowering it), all other bytes
+// share class 0. States are stored pre-multiplied by the class count and
+// numbered so that those with outputs come last: scanning costs one table
+// load and one comparison per input byte.
+type acMachine struct {
+	class    [256]uint8
+	nclass   int32
+	delta    []int32 // state + class -> next state (states pre-multiplied)
+	firstOut int32   // states >= firstOut (pre-multiplied) have outputs
+	outStart []int32 // (state-firstOut)/nclass -> start of its outputs in outs
+	outs     []int32 // pattern ids (own and those of suffix states)
+}
+
+// newACMachine builds the automaton for pats (non-empty, distinct, lower
+// case); the pattern ids reported are the indexes into pats plus base.
+func newACMachine(pats []string, base int32) *acMachine {
+	m := &acMachine{}
+	n := 0
+	for _, p := range pats {
+		for i := 0; i < len(p); i++ {
+			if m.class[p[i]] == 0 {
+				n++
+				m.class[p[i]] = uint8(n)
+			}
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		m.class[c] = m.class[c+'a'-'A']
+	}
+	nc := n + 1
+	m.nclass = int32(nc)
+	// Trie with -1 for missing edges.
+	goTo := make([]int32, nc)
+	for i := range goTo {
+		goTo[i] = -1
+	}
+	own := [][]int32{nil}
+	for pi, p := range pats {
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := int(m.class[p[i]])
+			t := goTo[int(s)*nc+c]
+			if t < 0 {
+				t = int32(len(own))
+				goTo[int(s)*nc+c] = t
+				own = append(own, nil)
+				for j := 0; j < nc; j++ {
+					goTo = append(goTo, -1)
+				}
+			}
+			s = t
+		}
+		own[s] = append(own[s], base+int32(pi))
+	}
+	states := len(own)
+	fail := make([]int32, states)
+	outs := make([][]int32, states)
+	queue := make([]int32, 0, states)
+	for c := 0; c < nc; c++ {
+		if t := goTo[c]; t >= 0 {
+			queue = append(queue, t)
+			outs[t] = own[t]
+		} else {
+			goTo[c] = 0
+		}
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		s := queue[qi]
+		for c := 0; c < nc; c++ {
+			t := goTo[int(s)*nc+c]
+			if t < 0 {
+				goTo[int(s)*nc+c] = goTo[int(fail[s])*nc+c]
+				continue
+			}
+			f := goTo[int(fail[s])*nc+c]
+			fail[t] = f
+			outs[t] = append(append([]int32(nil), own[t]...), outs[f]...)
+			queue = append(queue, t)
+		}
+	}
+	// Renumber: states without outputs first (the root stays 0).
+	newID := make([]int32, states)
+	next := int32(0)
+	for s := 0; s < states; s++ {
+		if len(outs[s]) == 0 {
+			newID[s], next = next, next+1
+		}
+	}
+	m.firstOut = next * int32(nc)
+	m.outStart = []int32{0}
+	for s := 0; s < states; s++ {
+		if len(outs[s]) > 0 {
+			newID[s], next = next, next+1
+			m.outs = append(m.outs, outs[s]...)
+			m.outStart = append(m.outStart, int32(len(m.outs)))
+		}
+	}
+	m.delta = make([]int32, states*nc)
+	for s := 0; s < states; s++ {
+		row := int(newID[s]) * nc
+		for c := 0; c < nc; c++ {
+			m.delta[row+c] = newID[goTo[s*nc+c]] * int32(nc)
+		}
+	}
+	return m
+}

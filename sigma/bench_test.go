@@ -1,0 +1,235 @@
+package sigma
+
+import (
+	"bufio"
+	"compress/gzip"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/valyala/fastjson"
+)
+
+// windowsDev is the flat Windows event file of issue 3's speed figure.
+const windowsDev = "../../shared/data/events/windows-dev.ndjson.gz"
+
+// sampleLines is how many lines the scan benchmarks use: every fifth line of
+// the file (101,320 lines), so the sample keeps the file's mix of channels
+// and event ids.
+const sampleLines = 20000
+
+var benchSample struct {
+	once  sync.Once
+	lines [][]byte
+	bytes int64
+	err   error
+}
+
+func loadSample(b testing.TB) ([][]byte, int64) {
+	s := &benchSample
+	s.once.Do(func() {
+		f, err := os.Open(windowsDev)
+		if err != nil {
+			s.err = err
+			return
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			s.err = err
+			return
+		}
+		sc := bufio.NewScanner(zr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for n := 0; sc.Scan() && len(s.lines) < sampleLines; n++ {
+			if n%5 == 0 {
+				line := append([]byte(nil), sc.Bytes()...)
+				s.lines = append(s.lines, line)
+				s.bytes += int64(len(line))
+			}
+		}
+		s.err = sc.Err()
+	})
+	if s.err != nil || len(s.lines) == 0 {
+		b.Skipf("windows-dev sample not available: %v", s.err)
+	}
+	return s.lines, s.bytes
+}
+
+var benchSet struct {
+	once sync.Once
+	rs   *Ruleset
+	heap uint64
+}
+
+// fullRuleset compiles the whole SigmaHQ corpus once per test binary and
+// records the heap the compiled set holds (HeapAlloc after compile and GC,
+// minus before; the parsed rules are allocated before and not counted).
+func fullRuleset(b testing.TB) (*Ruleset, uint64) {
+	if _, err := os.Stat(sigmaData); err != nil {
+		b.Skip("corpus not available")
+	}
+	s := &benchSet
+	s.once.Do(func() {
+		var rules []*Rule
+		for _, dir := range []string{"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder"} {
+			docs, _ := ParseFS(os.DirFS(sigmaData), dir)
+			rules = append(rules, docs.Rules...)
+		}
+		cfg := Config{Pipeline: WindowsPipeline(), Placeholders: loadPlaceholders(b)}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		rs, errs := Compile(rules, cfg)
+		if len(errs) > 0 {
+			b.Fatalf("compile: %d errors, first: %v", len(errs), errs[0])
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		s.rs, s.heap = rs, after.HeapAlloc-before.HeapAlloc
+		runtime.KeepAlive(rules)
+	})
+	return s.rs, s.heap
+}
+
+// jsonEvent is the benchmarks' tiny Event over a fastjson parse: objects are
+// flattened to dotted keys and arrays to repeated keys; strings point into
+// the parser's memory (valid until the next parse).
+type jsonEvent struct {
+	p      fastjson.Parser
+	keys   []string
+	vals   []string
+	numBuf []byte
+}
+
+func (e *jsonEvent) parse(line []byte) error {
+	v, err := e.p.ParseBytes(line)
+	if err != nil {
+		return err
+	}
+	e.keys, e.vals, e.numBuf = e.keys[:0], e.vals[:0], e.numBuf[:0]
+	e.flatten("", v)
+	return nil
+}
+
+func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+func (e *jsonEvent) flatten(key string, v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(k []byte, c *fastjson.Value) {
+			name := bstr(k)
+			if key != "" {
+				name = key + "." + name // nested objects are rare in this file
+			}
+			e.flatten(name, c)
+		})
+	case fastjson.TypeArray:
+		for _, c := range v.GetArray() {
+			e.flatten(key, c)
+		}
+	case fastjson.TypeString:
+		e.keys, e.vals = append(e.keys, key), append(e.vals, bstr(v.GetStringBytes()))
+	case fastjson.TypeNull:
+		e.keys, e.vals = append(e.keys, key), append(e.vals, "")
+	case fastjson.TypeTrue:
+		e.keys, e.vals = append(e.keys, key), append(e.vals, "true")
+	case fastjson.TypeFalse:
+		e.keys, e.vals = append(e.keys, key), append(e.vals, "false")
+	default: // number: its JSON spelling, kept in numBuf
+		if cap(e.numBuf) == 0 {
+			e.numBuf = make([]byte, 0, 1<<16)
+		}
+		n := len(e.numBuf)
+		buf := v.MarshalTo(e.numBuf)
+		var s string
+		if cap(buf) == cap(e.numBuf) {
+			e.numBuf, s = buf, bstr(buf[n:])
+		} else {
+			s = string(buf[n:]) // numBuf is full (never for this file)
+		}
+		e.keys, e.vals = append(e.keys, key), append(e.vals, s)
+	}
+}
+
+// Field implements Event: the first value of name.
+func (e *jsonEvent) Field(name string) (string, bool) {
+	for i, k := range e.keys {
+		if k == name {
+			return e.vals[i], true
+		}
+	}
+	return "", false
+}
+
+// RangeFields implements FieldRanger.
+func (e *jsonEvent) RangeFields(fn func(name, value string)) {
+	for i, k := range e.keys {
+		fn(k, e.vals[i])
+	}
+}
+
+// Keywords implements Event.
+func (e *jsonEvent) Keywords(fn func(string) bool) bool {
+	for _, v := range e.vals {
+		if fn(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func reportRate(b *testing.B, events int, bytes int64) {
+	secs := b.Elapsed().Seconds()
+	b.ReportMetric(float64(events)/secs, "events/s")
+	b.ReportMetric(float64(bytes)/secs/1e6, "MB/s")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkParseOnly is issue 3's reference pass: fastjson parses every
+// sample line and nothing else.
+func BenchmarkParseOnly(b *testing.B) {
+	lines, size := loadSample(b)
+	var p fastjson.Parser
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, l := range lines {
+			if _, err := p.ParseBytes(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reportRate(b, b.N*len(lines), int64(b.N)*size)
+}
+
+// BenchmarkScanWindowsDev is issue 3's speed figure: raw JSON lines in
+// (parsed with fastjson and flattened by jsonEvent), every event matched
+// against the full compiled SigmaHQ corpus on one goroutine, matches
+// counted. It also reports the heap held by the compiled set (ruleset-MB).
+func BenchmarkScanWindowsDev(b *testing.B) {
+	lines, size := loadSample(b)
+	rs, heap := fullRuleset(b)
+	m := rs.NewMatcher()
+	ev := new(jsonEvent)
+	matches := 0
+	fn := func(*Rule) { matches++ }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		matches = 0
+		for _, l := range lines {
+			if err := ev.parse(l); err != nil {
+				b.Fatal(err)
+			}
+			m.Match(ev, fn)
+		}
+	}
+	reportRate(b, b.N*len(lines), int64(b.N)*size)
+	b.ReportMetric(float64(matches), "matches")
+	b.ReportMetric(float64(heap)/(1<<20), "ruleset-MB")
+	b.ReportMetric(float64(rs.Len()), "rules")
+}

@@ -1,0 +1,206 @@
+package sigma
+
+import (
+	"strings"
+	"unsafe"
+)
+
+// fieldTable interns the rule field names of a compiled set. Each rule field
+// name gets a small id; the event field names it may be read from (after the
+// pipeline's mapping, spacing and prefixes) are resolved once per event into
+// the id's slot, so rules address fields by index and never search by name.
+type fieldTable struct {
+	ids   map[string]int32    // rule field name -> id
+	names [][]string          // id -> event field names, first present wins
+	byKey map[string][]keyRef // event field name -> the ids it feeds
+}
+
+// keyRef says that an event field feeds field id at priority prio (the
+// index of the name in the id's candidate list; lower wins).
+type keyRef struct {
+	field int32
+	prio  int32
+}
+
+func newFieldTable() *fieldTable {
+	return &fieldTable{ids: map[string]int32{}, byKey: map[string][]keyRef{}}
+}
+
+// id interns a rule field name whose event names are given by names.
+func (t *fieldTable) id(name string, names func(string) []string) int32 {
+	if id, ok := t.ids[name]; ok {
+		return id
+	}
+	id := int32(len(t.names))
+	t.ids[name] = id
+	var cands []string
+	for _, n := range names(name) {
+		dup := false
+		for _, c := range cands {
+			dup = dup || c == n
+		}
+		if !dup {
+			cands = append(cands, n)
+		}
+	}
+	t.names = append(t.names, cands)
+	for prio, n := range cands {
+		t.byKey[n] = append(t.byKey[n], keyRef{field: id, prio: int32(prio)})
+	}
+	return id
+}
+
+// FieldRanger is implemented by events that can list their fields. The
+// matcher then reads the whole event in one pass instead of asking for each
+// field by name, and a key that occurs several times (an array flattened to
+// repeated keys) matches when any of its values does.
+type FieldRanger interface {
+	Event
+	// RangeFields calls fn with every field in event order.
+	RangeFields(fn func(name, value string))
+}
+
+// fval is one event value held by a scratch, with its lower-cased form
+// computed on first use.
+type fval struct {
+	raw, low string
+	lowered  bool
+}
+
+// node links the values of one field id (several when a key repeats).
+type node struct {
+	val, next int32
+}
+
+// scratch is the per-event state of a Matcher: the resolved field slots of
+// the current event and lower-cased values. It is reused from event to
+// event; generation stamps avoid clearing it.
+type scratch struct {
+	ft     *fieldTable
+	ev     Event
+	ranged bool
+	gen    uint32
+	stamp  []uint32 // per field id: == gen when head/prio are valid
+	prio   []int32
+	head   []int32 // per field id: first node, -1 if absent
+	tail   []int32
+	vals   []fval // ranged events: every value in event order
+	nodes  []node
+	buf    []byte // lower-cased text of this event
+	addFn  func(name, value string)
+	kwVM   *valueMatcher
+	kwFn   func(string) bool
+}
+
+func newScratch(ft *fieldTable) *scratch {
+	n := len(ft.names)
+	s := &scratch{ft: ft, stamp: make([]uint32, n), prio: make([]int32, n),
+		head: make([]int32, n), tail: make([]int32, n)}
+	s.addFn = s.add
+	s.kwFn = func(v string) bool {
+		low := ""
+		if s.kwVM.needLow() {
+			low = s.lower(v)
+		}
+		return s.kwVM.matchValue(v, low, s)
+	}
+	return s
+}
+
+// reset prepares the scratch for ev; ranged events are read in full now.
+func (s *scratch) reset(ev Event) {
+	s.ev = ev
+	s.gen++
+	if s.gen == 0 { // wrapped: stale stamps could look current
+		clear(s.stamp)
+		s.gen = 1
+	}
+	s.vals, s.nodes, s.buf = s.vals[:0], s.nodes[:0], s.buf[:0]
+	fr, ok := ev.(FieldRanger)
+	s.ranged = ok
+	if ok {
+		fr.RangeFields(s.addFn)
+	}
+}
+
+// add records one field of a ranged event in the slot of every field id it
+// feeds: a better-priority name replaces what the slot holds, the same name
+// again (a repeated key) is appended.
+func (s *scratch) add(name, value string) {
+	i := int32(len(s.vals))
+	s.vals = append(s.vals, fval{raw: value})
+	for _, r := range s.ft.byKey[name] {
+		f := r.field
+		cur := s.stamp[f] == s.gen
+		if cur && r.prio > s.prio[f] {
+			continue
+		}
+		n := int32(len(s.nodes))
+		s.nodes = append(s.nodes, node{val: i, next: -1})
+		if !cur || r.prio < s.prio[f] {
+			s.stamp[f], s.prio[f], s.head[f], s.tail[f] = s.gen, r.prio, n, n
+			continue
+		}
+		s.nodes[s.tail[f]].next = n
+		s.tail[f] = n
+	}
+}
+
+// field returns the first node of field id f, or -1 if the event lacks it.
+func (s *scratch) field(f int32) int32 {
+	if s.stamp[f] == s.gen {
+		return s.head[f]
+	}
+	if s.ranged {
+		return -1
+	}
+	s.stamp[f], s.head[f] = s.gen, -1
+	for _, n := range s.ft.names[f] {
+		if v, ok := s.ev.Field(n); ok {
+			s.head[f] = int32(len(s.nodes))
+			s.nodes = append(s.nodes, node{val: int32(len(s.vals)), next: -1})
+			s.vals = append(s.vals, fval{raw: v})
+			break
+		}
+	}
+	return s.head[f]
+}
+
+// low returns the lower-cased form of value i.
+func (s *scratch) low(i int32) string {
+	v := &s.vals[i]
+	if !v.lowered {
+		v.low, v.lowered = s.lower(v.raw), true
+	}
+	return v.low
+}
+
+// lower returns strings.ToLower(v), without allocating for ASCII text: the
+// result is v itself or lives in the scratch buffer until the next event.
+func (s *scratch) lower(v string) string {
+	upper := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			return strings.ToLower(v)
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return v
+	}
+	start := len(s.buf)
+	if cap(s.buf)-start < len(v) {
+		// Start a new buffer; strings already handed out keep the old one.
+		s.buf = make([]byte, 0, max(2*cap(s.buf), len(v), 4096))
+		start = 0
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		s.buf = append(s.buf, c)
+	}
+	return unsafe.String(&s.buf[start], len(v))
+}
