@@ -14,7 +14,7 @@ import (
 // connection, so appends from goroutines and from other processes are
 // serialised and the chain cannot fork.
 func (s *Store) AppendAudit(ctx context.Context, rec store.AuditRecord, seal func(*store.AuditRecord)) (store.AuditRecord, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.main.w.BeginTx(ctx, nil)
 	if err != nil {
 		return store.AuditRecord{}, fmt.Errorf("sqlite: append audit: %w", err)
 	}
@@ -45,7 +45,7 @@ func (s *Store) ListAudit(ctx context.Context, after int64, limit int) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, time, actor, role, action, target, status, detail,
+	rows, err := s.main.r.QueryContext(ctx, `SELECT seq, time, actor, role, action, target, status, detail,
 		prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list audit: %w", err)

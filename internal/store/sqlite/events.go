@@ -29,7 +29,7 @@ func (s *Store) InsertEvents(ctx context.Context, evs []*event.Event) (int, erro
 			return 0, fmt.Errorf("sqlite: insert events: event %d has no id", i)
 		}
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.ev.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: insert events: %w", err)
 	}
@@ -96,7 +96,7 @@ func insertSQL(rows int) string {
 
 // GetEvent returns the stored event or an error wrapping store.ErrNotFound.
 func (s *Store) GetEvent(ctx context.Context, id string) (*event.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE id = ?`, id)
+	rows, err := s.ev.r.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: get event: %w", err)
 	}
@@ -154,7 +154,7 @@ func (s *Store) SearchEvents(ctx context.Context, q store.EventQuery) (store.Eve
 	if err != nil {
 		return store.EventPage{}, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+eventCols+` FROM events`+where+
+	rows, err := s.ev.r.QueryContext(ctx, `SELECT `+eventCols+` FROM events`+where+
 		` ORDER BY time DESC, id DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return store.EventPage{}, fmt.Errorf("sqlite: search events: %w", err)
@@ -180,7 +180,7 @@ func (s *Store) CountEvents(ctx context.Context, q store.EventQuery) (int64, err
 		return 0, err
 	}
 	var n int64
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM events`+where, args...).Scan(&n); err != nil {
+	if err := s.ev.r.QueryRowContext(ctx, `SELECT count(*) FROM events`+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count events: %w", err)
 	}
 	return n, nil
@@ -193,7 +193,7 @@ const deleteChunk = 5000
 func (s *Store) DeleteEventsBefore(ctx context.Context, t time.Time) (int64, error) {
 	var total int64
 	for {
-		res, err := s.w.ExecContext(ctx, `DELETE FROM events WHERE id IN
+		res, err := s.ev.w.ExecContext(ctx, `DELETE FROM events WHERE id IN
 			(SELECT id FROM events WHERE time < ? LIMIT ?)`, storeutil.Nanos(t), deleteChunk)
 		if err != nil {
 			return total, fmt.Errorf("sqlite: delete events: %w", err)

@@ -25,7 +25,7 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 	if len(fs) == 0 {
 		return 0, nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.main.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: put findings: %w", err)
 	}
@@ -89,7 +89,7 @@ func mustJSON(v any) string {
 
 // GetFinding returns one finding or an error wrapping store.ErrNotFound.
 func (s *Store) GetFinding(ctx context.Context, id string) (finding.Finding, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+findingCols+` FROM findings WHERE id = ?`, id)
+	rows, err := s.main.r.QueryContext(ctx, `SELECT `+findingCols+` FROM findings WHERE id = ?`, id)
 	if err != nil {
 		return finding.Finding{}, fmt.Errorf("sqlite: get finding: %w", err)
 	}
@@ -144,7 +144,7 @@ func (s *Store) ListFindings(ctx context.Context, q store.FindingQuery) (store.F
 	if len(conds) > 0 {
 		where = ` WHERE ` + strings.Join(conds, ` AND `)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+findingCols+` FROM findings`+where+
+	rows, err := s.main.r.QueryContext(ctx, `SELECT `+findingCols+` FROM findings`+where+
 		` ORDER BY time DESC, id DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("sqlite: list findings: %w", err)

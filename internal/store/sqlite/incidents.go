@@ -17,7 +17,7 @@ func (s *Store) UpsertIncident(ctx context.Context, inc store.Incident) error {
 	if inc.ID == "" {
 		return fmt.Errorf("sqlite: upsert incident: empty id")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (?,?,?,?,?,?,?,?,?,?)
+	_, err := s.main.w.ExecContext(ctx, `INSERT INTO incidents (`+incidentCols+`) VALUES (?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status,
 		severity = excluded.severity, assignee = excluded.assignee, created = excluded.created,
 		updated = excluded.updated, finding_ids = excluded.finding_ids, entities = excluded.entities,
@@ -73,7 +73,7 @@ func (s *Store) ListIncidents(ctx context.Context, q store.IncidentQuery) (store
 }
 
 func (s *Store) queryIncidents(ctx context.Context, q string, args ...any) ([]store.Incident, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.main.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: incidents: %w", err)
 	}

@@ -42,9 +42,11 @@ func TestTwoHandles(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shared.db")
 	a := openPath(t, path)
 	b := openPath(t, path)
-	var mode string
-	if err := a.r.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
-		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+	for _, d := range []*database{a.main, a.ev} {
+		var mode string
+		if err := d.r.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
+		}
 	}
 	storetest.ConcurrentWriters(t, a, b)
 }

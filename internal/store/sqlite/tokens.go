@@ -18,7 +18,7 @@ func (s *Store) CreateToken(ctx context.Context, t store.Token) error {
 	if t.ID == "" || t.Name == "" || len(t.Hash) == 0 {
 		return fmt.Errorf("sqlite: create token: id, name and hash are required")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES (?,?,?,?,?,?,?)
+	_, err := s.main.w.ExecContext(ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO NOTHING`, t.ID, t.Name, t.Role, t.Hash, storeutil.Nanos(t.Created),
 		optNanos(t.LastUsed), optNanos(t.Revoked))
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) ListTokens(ctx context.Context) ([]store.Token, error) {
 // already revoked token keeps its first revocation time.
 func (s *Store) RevokeToken(ctx context.Context, idOrName string, at time.Time) error {
 	for _, col := range [...]string{"id", "name"} {
-		res, err := s.w.ExecContext(ctx, `UPDATE tokens SET revoked = coalesce(revoked, ?) WHERE `+col+` = ?`,
+		res, err := s.main.w.ExecContext(ctx, `UPDATE tokens SET revoked = coalesce(revoked, ?) WHERE `+col+` = ?`,
 			storeutil.Nanos(at), idOrName)
 		if err != nil {
 			return fmt.Errorf("sqlite: revoke token: %w", err)
@@ -62,7 +62,7 @@ func (s *Store) RevokeToken(ctx context.Context, idOrName string, at time.Time) 
 
 // TouchToken records the last use of a token.
 func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, storeutil.Nanos(at), id)
+	res, err := s.main.w.ExecContext(ctx, `UPDATE tokens SET last_used = ? WHERE id = ?`, storeutil.Nanos(at), id)
 	if err != nil {
 		return fmt.Errorf("sqlite: touch token: %w", err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 }
 
 func (s *Store) queryTokens(ctx context.Context, q string, args ...any) ([]store.Token, error) {
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.main.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: tokens: %w", err)
 	}
