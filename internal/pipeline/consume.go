@@ -58,6 +58,23 @@ func (b *Bus) Consume(ctx context.Context, name string, batchSize int, maxWait t
 	if batchSize <= 0 {
 		batchSize = 100
 	}
+	return b.consume(ctx, name, fetchSpec{msgs: batchSize}, maxWait, handle)
+}
+
+// fetchSpec bounds one fetch by messages or, when bytes > 0, by encoded
+// size (at least one message): a store writer that is behind then gets
+// large batches whatever the packing of the messages, and the memory of one
+// batch stays bounded.
+type fetchSpec struct{ msgs, bytes int }
+
+func (f fetchSpec) fetch(cons jetstream.Consumer, opt jetstream.FetchOpt) (jetstream.MessageBatch, error) {
+	if f.bytes > 0 {
+		return cons.FetchBytes(f.bytes, opt)
+	}
+	return cons.Fetch(f.msgs, opt)
+}
+
+func (b *Bus) consume(ctx context.Context, name string, spec fetchSpec, maxWait time.Duration, handle Handler) error {
 	if maxWait <= 0 {
 		maxWait = time.Second
 	}
@@ -75,7 +92,7 @@ func (b *Bus) Consume(ctx context.Context, name string, batchSize int, maxWait t
 			}
 			cons = c
 		}
-		err := b.fetchOnce(ctx, cons, batchSize, maxWait, handle, log)
+		err := b.fetchOnce(ctx, cons, spec, maxWait, handle, log)
 		switch {
 		case err == nil:
 			failures = 0
@@ -93,16 +110,16 @@ func (b *Bus) Consume(ctx context.Context, name string, batchSize int, maxWait t
 }
 
 // fetchOnce fetches and handles one batch.
-func (b *Bus) fetchOnce(ctx context.Context, cons jetstream.Consumer, batchSize int, maxWait time.Duration,
+func (b *Bus) fetchOnce(ctx context.Context, cons jetstream.Consumer, spec fetchSpec, maxWait time.Duration,
 	handle Handler, log *slog.Logger) error {
 	fctx, cancel := context.WithTimeout(ctx, maxWait)
 	defer cancel()
-	batch, err := cons.Fetch(batchSize, jetstream.FetchContext(fctx))
+	batch, err := spec.fetch(cons, jetstream.FetchContext(fctx))
 	if err != nil {
 		return err
 	}
-	msgs := make([]jetstream.Msg, 0, batchSize)
-	evs := make([]*event.Event, 0, batchSize)
+	var msgs []jetstream.Msg
+	var evs []*event.Event
 	for m := range batch.Messages() {
 		n := len(evs)
 		var err error

@@ -27,7 +27,8 @@ type FindingWriter interface {
 const (
 	StoreConsumer  = "store"
 	DetectConsumer = "detect"
-	workerBatch    = 32 // messages (each up to maxMsgEvents events)
+	workerBatch    = 32      // detector: messages per fetch (each up to maxMsgEvents events)
+	storeBatch     = 4 << 20 // store writer: encoded bytes per fetch (~1,500-7,000 events)
 	workerMaxWait  = 50 * time.Millisecond
 )
 
@@ -37,7 +38,7 @@ var pendingEvery = 5 * time.Second
 // RunStoreWriter consumes "store" and inserts the events into w until ctx is
 // done. Replays are harmless: inserts are idempotent by id.
 func RunStoreWriter(ctx context.Context, b *Bus, w EventWriter, m *Metrics) error {
-	return runWorker(ctx, b, StoreConsumer, m, func(ctx context.Context, evs []*event.Event) error {
+	return runWorker(ctx, b, StoreConsumer, fetchSpec{bytes: storeBatch}, m, func(ctx context.Context, evs []*event.Event) error {
 		n, err := w.InsertEvents(ctx, evs)
 		if err != nil {
 			return fmt.Errorf("insert events: %w", err)
@@ -104,7 +105,7 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 		}
 		return nil
 	}
-	return runWorker(ctx, b, DetectConsumer, m, func(ctx context.Context, evs []*event.Event) error {
+	return runWorker(ctx, b, DetectConsumer, fetchSpec{msgs: workerBatch}, m, func(ctx context.Context, evs []*event.Event) error {
 		if err := handle(ctx, evs); err != nil {
 			return err // nak'ed: the events must be detected on redelivery
 		}
@@ -116,7 +117,7 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 }
 
 // runWorker runs Consume with metrics and a pending-gauge refresher.
-func runWorker(ctx context.Context, b *Bus, name string, m *Metrics, h Handler) error {
+func runWorker(ctx context.Context, b *Bus, name string, spec fetchSpec, m *Metrics, h Handler) error {
 	if m != nil {
 		var wg sync.WaitGroup
 		defer wg.Wait()
@@ -125,7 +126,7 @@ func runWorker(ctx context.Context, b *Bus, name string, m *Metrics, h Handler) 
 		ctx = ctx2
 		wg.Go(func() { refreshPending(ctx2, b, name, m) })
 	}
-	return b.Consume(ctx, name, workerBatch, workerMaxWait, func(ctx context.Context, evs []*event.Event) error {
+	return b.consume(ctx, name, spec, workerMaxWait, func(ctx context.Context, evs []*event.Event) error {
 		err := h(ctx, evs)
 		m.batch(name, err)
 		return err
