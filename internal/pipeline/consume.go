@@ -18,6 +18,9 @@ const (
 	// Nak backoff: retryBase doubled per delivery, at most retryMax.
 	retryBase = 250 * time.Millisecond
 	retryMax  = 30 * time.Second
+	// fetchRetryMax caps the pause after failed fetches (the server or the
+	// connection, not the handler): they are usually transient.
+	fetchRetryMax = 2 * time.Second
 )
 
 // ackWait is how long a delivered, un-acked message waits before it is
@@ -61,17 +64,28 @@ func (b *Bus) Consume(ctx context.Context, name string, batchSize int, maxWait t
 	return b.consume(ctx, name, fetchSpec{msgs: batchSize}, maxWait, handle)
 }
 
-// fetchSpec bounds one fetch by messages or, when bytes > 0, by encoded
+// fetchSpec bounds one batch by messages or, when bytes > 0, by encoded
 // size (at least one message): a store writer that is behind then gets
 // large batches whatever the packing of the messages, and the memory of one
 // batch stays bounded.
 type fetchSpec struct{ msgs, bytes int }
 
-func (f fetchSpec) fetch(cons jetstream.Consumer, opt jetstream.FetchOpt) (jetstream.MessageBatch, error) {
-	if f.bytes > 0 {
-		return cons.FetchBytes(f.bytes, opt)
+// Bounds used for whichever of msgs/bytes the spec leaves open, and the
+// prefetch buffer of the message iterator (twice a batch).
+const (
+	defaultBatchBytes = 8 << 20
+	defaultBatchMsgs  = 1024
+)
+
+func (f fetchSpec) limits() (msgs, bytes int) {
+	msgs, bytes = f.msgs, f.bytes
+	if bytes <= 0 {
+		bytes = defaultBatchBytes
 	}
-	return cons.Fetch(f.msgs, opt)
+	if msgs <= 0 {
+		msgs = defaultBatchMsgs
+	}
+	return msgs, bytes
 }
 
 func (b *Bus) consume(ctx context.Context, name string, spec fetchSpec, maxWait time.Duration, handle Handler) error {
@@ -79,48 +93,91 @@ func (b *Bus) consume(ctx context.Context, name string, spec fetchSpec, maxWait 
 		maxWait = time.Second
 	}
 	log := b.log.With("consumer", name)
-	var cons jetstream.Consumer
+	var it jetstream.MessagesContext
+	defer func() {
+		if it != nil {
+			it.Stop()
+		}
+	}()
 	failures := 0
 	for ctx.Err() == nil {
-		if cons == nil {
-			c, err := b.consumer(ctx, name)
-			if err != nil {
+		if it == nil {
+			var err error
+			if it, err = b.iterator(ctx, name, spec); err != nil {
 				failures++
 				log.Warn("consumer setup failed", "err", err)
-				sleep(ctx, backoff(failures))
+				sleep(ctx, min(backoff(failures), fetchRetryMax))
 				continue
 			}
-			cons = c
 		}
-		err := b.fetchOnce(ctx, cons, spec, maxWait, handle, log)
+		err := b.batchOnce(ctx, it, spec, maxWait, handle, log)
 		switch {
 		case err == nil:
 			failures = 0
 		case ctx.Err() != nil:
-		case errors.Is(err, jetstream.ErrConsumerNotFound), errors.Is(err, jetstream.ErrConsumerDeleted):
-			cons = nil
+		case errors.Is(err, jetstream.ErrMsgIteratorClosed), errors.Is(err, jetstream.ErrConsumerNotFound),
+			errors.Is(err, jetstream.ErrConsumerDeleted):
+			it.Stop()
+			it = nil
 			fallthrough
 		default:
 			failures++
 			log.Warn("fetch failed", "err", err)
-			sleep(ctx, backoff(failures))
+			sleep(ctx, min(backoff(failures), fetchRetryMax))
 		}
 	}
 	return nil
 }
 
-// fetchOnce fetches and handles one batch.
-func (b *Bus) fetchOnce(ctx context.Context, cons jetstream.Consumer, spec fetchSpec, maxWait time.Duration,
-	handle Handler, log *slog.Logger) error {
-	fctx, cancel := context.WithTimeout(ctx, maxWait)
-	defer cancel()
-	batch, err := spec.fetch(cons, jetstream.FetchContext(fctx))
+// iterator creates or updates the durable consumer and opens a continuous
+// pull on it. The iterator keeps pull requests open in the background (with
+// heartbeats) and prefetches up to two batches, so a batch is gathered with
+// local timers only: no request can expire on a slow machine before the
+// server serves it.
+func (b *Bus) iterator(ctx context.Context, name string, spec fetchSpec) (jetstream.MessagesContext, error) {
+	cons, err := b.consumer(ctx, name)
 	if err != nil {
+		return nil, err
+	}
+	msgs, bytes := spec.limits()
+	return cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(2*msgs, 2*bytes))
+}
+
+// batchOnce waits for one message, gathers more for at most maxWait (up to
+// the spec's limits), and handles them as one batch.
+func (b *Bus) batchOnce(ctx context.Context, it jetstream.MessagesContext, spec fetchSpec, maxWait time.Duration,
+	handle Handler, log *slog.Logger) error {
+	first, err := it.Next(jetstream.NextContext(ctx))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
+	maxMsgs, maxBytes := spec.limits()
+	msgs := []jetstream.Msg{first}
+	size := len(first.Data())
+	deadline := time.Now().Add(maxWait)
+	for len(msgs) < maxMsgs && size < maxBytes {
+		left := time.Until(deadline)
+		if left <= 0 {
+			break
+		}
+		m, err := it.Next(jetstream.NextMaxWait(left))
+		if err != nil {
+			break // timeout, or a closed iterator the next round reports
+		}
+		msgs = append(msgs, m)
+		size += len(m.Data())
+	}
+	return b.handleBatch(ctx, msgs, handle, log)
+}
+
+// handleBatch decodes msgs, calls handle, and acks or naks them.
+func (b *Bus) handleBatch(ctx context.Context, in []jetstream.Msg, handle Handler, log *slog.Logger) error {
 	var msgs []jetstream.Msg
 	var evs []*event.Event
-	for m := range batch.Messages() {
+	for _, m := range in {
 		n := len(evs)
 		var err error
 		if evs, err = event.DecodeBatch(evs, m.Data()); err != nil {
@@ -135,11 +192,6 @@ func (b *Bus) fetchOnce(ctx context.Context, cons jetstream.Consumer, spec fetch
 			continue
 		}
 		msgs = append(msgs, m)
-	}
-	if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, jetstream.ErrNoMessages) {
-		nakAll(msgs, 0)
-		return err
 	}
 	if len(evs) == 0 {
 		return nil

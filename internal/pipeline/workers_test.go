@@ -110,7 +110,7 @@ func TestRunDetectorIdempotent(t *testing.T) {
 	if _, err := b.Publish(ctx, evs); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "findings", func() bool { f, e := st.counts(); return f == want && e == 30 })
+	waitFor(t, 10*time.Second, "findings and events", func() bool { f, e := st.counts(); t.Logf("findings %d events %d", f, e); return f == want && e == 30 })
 	// Each finding is on the FINDINGS stream once.
 	waitFor(t, 5*time.Second, "FINDINGS", func() bool {
 		info, err := b.finds.Info(ctx)
