@@ -28,6 +28,8 @@ type Config struct {
 	// Pipeline maps rule fields and logsources onto events; nil means the
 	// built-in Windows pipeline.
 	Pipeline *sigma.Pipeline
+	// Correlator bounds the correlation state (zero: sigma defaults).
+	Correlator sigma.CorrelatorConfig
 	// Logger receives load results (counts, file names and reasons; never
 	// event content). Nil discards.
 	Logger *slog.Logger
@@ -41,6 +43,7 @@ type Detector struct {
 	log    *slog.Logger
 	reload sync.Mutex // one Reload at a time
 	cur    atomic.Pointer[loadedSet]
+	corrMu sync.Mutex // guards the correlators' state
 
 	// Per-Detect scratch; Detect is never called concurrently (see
 	// detect.Detector).
@@ -51,6 +54,7 @@ type Detector struct {
 // loadedSet is one generation of rules.
 type loadedSet struct {
 	rs      *sigma.Ruleset
+	corr    *sigma.Correlator
 	cfg     sigma.Config
 	version string
 	files   int
@@ -110,14 +114,16 @@ func (d *Detector) Reload() error {
 	if err != nil {
 		return err
 	}
+	corr, cerrs := d.newCorrelator(l, d.cur.Load())
+	l.Errors = append(l.Errors, cerrs...)
 	for _, e := range l.Errors {
 		d.log.Warn("sigma rule skipped", "err", e.Error())
 	}
-	next := &loadedSet{rs: l.Ruleset, cfg: scfg, version: engineVersion + "-" + l.Hash[:16],
+	next := &loadedSet{rs: l.Ruleset, corr: corr, cfg: scfg, version: engineVersion + "-" + l.Hash[:16],
 		files: l.Files, failed: l.FailedFiles()}
 	d.cur.Store(next)
 	d.log.Info("sigma rules loaded", "files", l.Files, "rules", l.Ruleset.Len(),
-		"failed", l.Failed(), "version", next.version)
+		"correlations", corr.Len(), "failed", l.Failed(), "version", next.version)
 	return nil
 }
 
@@ -129,8 +135,13 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 	set := d.cur.Load()
 	d.matched = d.matched[:0]
 	set.rs.Match(Wrap(ev), d.collect)
+	if set.corr.Len() > 0 {
+		d.correlate(set, ev, emit)
+	}
 	for _, r := range d.matched {
-		emit(set.finding(r, ev, d.Name()))
+		if !set.corr.Quiet(r) {
+			emit(set.finding(r, ev, d.Name()))
+		}
 	}
 }
 

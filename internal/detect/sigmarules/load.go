@@ -20,8 +20,13 @@ type Loaded struct {
 	// Ruleset holds every rule that parsed and compiled.
 	Ruleset *sigma.Ruleset
 	// Parsed is the number of rule documents that parsed (correlations and
-	// filters are not counted: they are not evaluated yet).
+	// filters are not counted).
 	Parsed int
+	// Rules are the rules given to the compiler, meta filters applied.
+	Rules []*sigma.Rule
+	// Correlations are the correlation rules that parsed (not yet checked:
+	// see sigma.NewCorrelator).
+	Correlations []*sigma.Correlation
 	// Errors are the parse and compile errors, each "file:line: reason".
 	Errors []error
 	// Files is the number of rule files read.
@@ -73,6 +78,7 @@ func Load(paths []string, cfg sigma.Config, placeholders []byte) (*Loaded, error
 	h := sha256.New()
 	h.Write(placeholders)
 	var rules []*sigma.Rule
+	var filters []*sigma.Filter
 	out := &Loaded{Files: len(files)}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -83,9 +89,14 @@ func Load(paths []string, cfg sigma.Config, placeholders []byte) (*Loaded, error
 		h.Write(data)
 		docs, err := sigma.Parse(data, f)
 		rules = append(rules, docs.Rules...)
+		filters = append(filters, docs.Filters...)
+		out.Correlations = append(out.Correlations, docs.Correlations...)
 		out.Errors = append(out.Errors, splitJoined(err)...)
 	}
 	out.Parsed = len(rules)
+	rules, ferrs := sigma.ApplyFilters(rules, filters)
+	out.Errors = append(out.Errors, ferrs...)
+	out.Rules = rules
 	rs, errs := sigma.Compile(rules, cfg)
 	out.Ruleset = rs
 	out.Errors = append(out.Errors, errs...)
