@@ -103,6 +103,7 @@ func (cfg Config) withDefaults() (Config, error) {
 // names are the stream names and subjects derived from the prefix.
 type names struct {
 	events, dlq, findings         string // stream names
+	state                         string // object store of detector snapshots
 	eventSubjects                 []string
 	eventsWild, dlqSubj, findSubj string
 }
@@ -113,6 +114,7 @@ func newNames(prefix string, partitions int) names {
 		events:     up + "_EVENTS",
 		dlq:        up + "_DLQ",
 		findings:   up + "_FINDINGS",
+		state:      up + "_STATE",
 		eventsWild: low + ".events.>",
 		dlqSubj:    low + ".dlq",
 		findSubj:   low + ".findings",

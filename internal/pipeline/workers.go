@@ -53,7 +53,8 @@ func RunStoreWriter(ctx context.Context, b *Bus, w EventWriter, m *Metrics) erro
 // A restart resumes at the first un-acked event; replayed events give the
 // same finding ids, so nothing is duplicated. Detector panics are logged,
 // not fatal. The latency histogram is observed for batches that stored at
-// least one new finding.
+// least one new finding. Stateful detectors are restored from the state
+// bucket at start and saved every stateEvery and on shutdown.
 func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWriter, m *Metrics) error {
 	log := b.log.With("consumer", DetectConsumer)
 	var fs []finding.Finding
@@ -105,15 +106,24 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 		}
 		return nil
 	}
-	return runWorker(ctx, b, DetectConsumer, fetchSpec{msgs: workerBatch}, m, func(ctx context.Context, evs []*event.Event) error {
+	state := newStatefulSet(b, reg)
+	state.restore(ctx)
+	err := runWorker(ctx, b, DetectConsumer, fetchSpec{msgs: workerBatch}, m, func(ctx context.Context, evs []*event.Event) error {
 		if err := handle(ctx, evs); err != nil {
 			return err // nak'ed: the events must be detected on redelivery
 		}
 		for _, ev := range evs {
 			seen.add(ev.ID)
 		}
+		state.saveIfDue(ctx)
 		return nil
 	})
+	if len(state.ds) > 0 { // consumers have stopped: save the final state
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		state.save(sctx)
+		cancel()
+	}
+	return err
 }
 
 // runWorker runs Consume with metrics and a pending-gauge refresher.
