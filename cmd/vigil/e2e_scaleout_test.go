@@ -48,21 +48,30 @@ func TestScaleOutExternalNATSAndPostgres(t *testing.T) {
 	defer cancel()
 	nc, err := nats.Connect(natsURL, nats.Timeout(3*time.Second))
 	requireService(t, "NATS", err)
-	defer nc.Close()
 	pg, err := pgx.Connect(ctx, pgURL)
+	if err != nil {
+		nc.Close()
+	}
 	requireService(t, "PostgreSQL", err)
-	defer pg.Close(context.Background())
 
 	suffix := fmt.Sprintf("%d_%d", os.Getpid(), time.Now().UnixNano()%1_000_000)
 	prefix, schema := "e2e_"+suffix, "vigil_e2e_"+suffix
 	t.Cleanup(func() {
 		js, _ := jetstream.New(nc)
 		for _, s := range []string{"EVENTS", "DLQ", "FINDINGS"} {
-			_ = js.DeleteStream(context.Background(), strings.ToUpper(prefix)+"_"+s)
+			if err := js.DeleteStream(context.Background(), strings.ToUpper(prefix)+"_"+s); err != nil {
+				t.Errorf("delete stream %s: %v", s, err)
+			}
 		}
-		_, _ = pg.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+		if _, err := pg.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		pg.Close(context.Background())
+		nc.Close()
 	})
-	extra := []string{"--nats", natsURL, "--nats-prefix", prefix, "--db", pgURL, "--db-schema", schema}
+	// Small stream limits: JetStream reserves MaxBytes on the shared server.
+	extra := []string{"--nats", natsURL, "--nats-prefix", prefix, "--db", pgURL, "--db-schema", schema,
+		"--stream-max-bytes", "67108864"}
 	a := startServer(t, t.TempDir(), freePort(t), extra...)
 	b := startServer(t, t.TempDir(), freePort(t), extra...)
 	b.token = a.token // one database, one set of tokens

@@ -121,9 +121,10 @@ func (b *Bus) ensureStreams(ctx context.Context) error {
 	}
 	evs := base(b.n.events, []string{b.n.eventsWild}, c.MaxBytes, c.MaxAge)
 	evs.Discard = jetstream.DiscardNew
-	dlq := base(b.n.dlq, []string{b.n.dlqSubj}, dlqMaxBytes, dlqMaxAge)
+	side := min(int64(sideMaxBytes), max(c.MaxBytes/4, 1<<20)) // JetStream reserves MaxBytes up front
+	dlq := base(b.n.dlq, []string{b.n.dlqSubj}, side, dlqMaxAge)
 	dlq.Discard = jetstream.DiscardOld
-	fnd := base(b.n.findings, []string{b.n.findSubj}, findingsMaxBytes, findingsMaxAge)
+	fnd := base(b.n.findings, []string{b.n.findSubj}, side, findingsMaxAge)
 	fnd.Discard = jetstream.DiscardOld
 	var err error
 	if b.evs, err = b.js.CreateOrUpdateStream(ctx, evs); err != nil {

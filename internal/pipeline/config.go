@@ -48,12 +48,13 @@ const (
 	DefaultPartitions = 16
 )
 
-// Limits of the side streams (not configurable: they hold little).
+// Limits of the side streams (DLQ, FINDINGS): a quarter of MaxBytes, at
+// most sideMaxBytes each, since JetStream reserves a stream's MaxBytes on
+// the server when the stream is created.
 const (
-	dlqMaxBytes      = 1 << 30
-	dlqMaxAge        = 30 * 24 * time.Hour
-	findingsMaxBytes = 1 << 30
-	findingsMaxAge   = 7 * 24 * time.Hour
+	sideMaxBytes   = 1 << 30
+	dlqMaxAge      = 30 * 24 * time.Hour
+	findingsMaxAge = 7 * 24 * time.Hour
 )
 
 // withDefaults validates cfg and fills in the defaults.
