@@ -42,7 +42,7 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 				continue
 			}
 			n++
-			for _, e := range entityKeys(f) {
+			for _, e := range storeutil.EntityKeys(f) {
 				if _, err := tx.Exec(ctx, `INSERT INTO finding_entities (entity, finding_id) VALUES ($1, $2)
 					ON CONFLICT DO NOTHING`, clean(e), clean(f.ID)); err != nil {
 					return fmt.Errorf("finding %s: %w", f.ID, err)
@@ -55,18 +55,6 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 		return 0, fmt.Errorf("postgres: put findings: %w", err)
 	}
 	return n, nil
-}
-
-// entityKeys lists the finding's non-empty entity keys.
-func entityKeys(f *finding.Finding) []string {
-	e := f.Entities
-	var out []string
-	for _, k := range [...]string{e.User, e.Host, e.SrcIP, e.DstIP, e.Patient, e.Device} {
-		if k != "" {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // mustJSON encodes v as JSON text without NUL escapes (jsonb rejects them).
@@ -147,26 +135,9 @@ func (s *Store) queryFindings(ctx context.Context, q string, args ...any) ([]fin
 	defer rows.Close()
 	var out []finding.Finding
 	for rows.Next() {
-		var (
-			f                        finding.Finding
-			t, created, ing          int64
-			sev                      string
-			rank                     int
-			ents, evIDs, techs, tags []byte
-		)
-		if err := rows.Scan(&f.ID, &t, &created, &f.Detector, &f.RuleID, &f.Title, &sev, &rank, &f.Confidence,
-			&ents, &evIDs, &techs, &tags, &f.Explanation, &ing); err != nil {
-			return nil, fmt.Errorf("postgres: scan finding: %w", err)
-		}
-		f.Time, f.Created, f.IngestedAt = storeutil.Time(t), storeutil.Time(created), storeutil.Time(ing)
-		f.Severity = finding.Severity(sev)
-		for _, p := range []struct {
-			b []byte
-			v any
-		}{{ents, &f.Entities}, {evIDs, &f.EventIDs}, {techs, &f.Techniques}, {tags, &f.Tags}} {
-			if err := json.Unmarshal(p.b, p.v); err != nil {
-				return nil, fmt.Errorf("postgres: finding %s: %w", f.ID, err)
-			}
+		f, err := storeutil.ScanFinding(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
 		}
 		out = append(out, f)
 	}

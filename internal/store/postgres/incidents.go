@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
-	"github.com/vigil-soc/vigil/internal/finding"
 	"github.com/vigil-soc/vigil/internal/store"
 	"github.com/vigil-soc/vigil/internal/store/internal/storeutil"
 )
@@ -83,23 +81,9 @@ func (s *Store) queryIncidents(ctx context.Context, q string, args ...any) ([]st
 	defer rows.Close()
 	var out []store.Incident
 	for rows.Next() {
-		var (
-			inc              store.Incident
-			sev              string
-			created, updated int64
-			fids, ents       []byte
-		)
-		if err := rows.Scan(&inc.ID, &inc.Title, &inc.Status, &sev, &inc.Assignee, &created, &updated,
-			&fids, &ents, &inc.Data); err != nil {
-			return nil, fmt.Errorf("postgres: scan incident: %w", err)
-		}
-		inc.Severity = finding.Severity(sev)
-		inc.Created, inc.Updated = storeutil.Time(created), storeutil.Time(updated)
-		if err := json.Unmarshal(fids, &inc.FindingIDs); err != nil {
-			return nil, fmt.Errorf("postgres: incident %s: %w", inc.ID, err)
-		}
-		if err := json.Unmarshal(ents, &inc.Entities); err != nil {
-			return nil, fmt.Errorf("postgres: incident %s: %w", inc.ID, err)
+		inc, err := storeutil.ScanIncident(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
 		}
 		out = append(out, inc)
 	}

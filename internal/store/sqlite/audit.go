@@ -53,13 +53,10 @@ func (s *Store) ListAudit(ctx context.Context, after int64, limit int) ([]store.
 	defer rows.Close()
 	var out []store.AuditRecord
 	for rows.Next() {
-		var r store.AuditRecord
-		var t int64
-		if err := rows.Scan(&r.Seq, &t, &r.Actor, &r.Role, &r.Action, &r.Target, &r.Status, &r.Detail,
-			&r.PrevHash, &r.Hash); err != nil {
-			return nil, fmt.Errorf("sqlite: scan audit: %w", err)
+		r, err := storeutil.ScanAudit(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
 		}
-		r.Time = storeutil.Time(t)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

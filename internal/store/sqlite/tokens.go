@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -20,7 +19,7 @@ func (s *Store) CreateToken(ctx context.Context, t store.Token) error {
 	}
 	_, err := s.main.w.ExecContext(ctx, `INSERT INTO tokens (`+tokenCols+`) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO NOTHING`, t.ID, t.Name, t.Role, t.Hash, storeutil.Nanos(t.Created),
-		optNanos(t.LastUsed), optNanos(t.Revoked))
+		storeutil.OptNanos(t.LastUsed), storeutil.OptNanos(t.Revoked))
 	if err != nil {
 		return fmt.Errorf("sqlite: create token %q: %w", t.Name, err)
 	}
@@ -80,35 +79,14 @@ func (s *Store) queryTokens(ctx context.Context, q string, args ...any) ([]store
 	defer rows.Close()
 	var out []store.Token
 	for rows.Next() {
-		var (
-			t             store.Token
-			created       int64
-			used, revoked sql.NullInt64
-		)
-		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used, &revoked); err != nil {
-			return nil, fmt.Errorf("sqlite: scan token: %w", err)
+		t, err := storeutil.ScanToken(rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
 		}
-		t.Created = storeutil.Time(created)
-		t.LastUsed, t.Revoked = optTime(used), optTime(revoked)
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: tokens: %w", err)
 	}
 	return out, nil
-}
-
-func optNanos(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return storeutil.Nanos(*t)
-}
-
-func optTime(n sql.NullInt64) *time.Time {
-	if !n.Valid {
-		return nil
-	}
-	t := storeutil.Time(n.Int64)
-	return &t
 }

@@ -1,6 +1,8 @@
 // Package storeutil holds what the SQL store implementations share: keyset
-// cursors, limit handling, rebuilding event fields from their stored JSON
-// and the mapping of canonical entity fields to indexed columns.
+// cursors, limit handling, rebuilding event fields from their stored JSON,
+// decoding finding, incident, token and audit rows (through a scan
+// function, so *sql.Rows and pgx.Rows both serve) and the mapping of
+// canonical entity fields to indexed columns.
 package storeutil
 
 import (
