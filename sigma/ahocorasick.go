@@ -14,14 +14,16 @@ type acMachine struct {
 	firstOut int32   // states >= firstOut (pre-multiplied) have outputs
 	outStart []int32 // (state-firstOut)/nclass -> start of its outputs in outs
 	outs     []int32 // pattern ids (own and those of suffix states)
+	maxLen   int32   // length of the longest pattern
 }
 
 // newACMachine builds the automaton for pats (non-empty, distinct, lower
-// case); the pattern ids reported are the indexes into pats plus base.
-func newACMachine(pats []string, base int32) *acMachine {
+// case); pattern i is reported as ids[i].
+func newACMachine(pats []string, ids []int32) *acMachine {
 	m := &acMachine{}
 	n := 0
 	for _, p := range pats {
+		m.maxLen = max(m.maxLen, int32(len(p)))
 		for i := 0; i < len(p); i++ {
 			if m.class[p[i]] == 0 {
 				n++
@@ -55,7 +57,7 @@ func newACMachine(pats []string, base int32) *acMachine {
 			}
 			s = t
 		}
-		own[s] = append(own[s], base+int32(pi))
+		own[s] = append(own[s], ids[pi])
 	}
 	states := len(own)
 	fail := make([]int32, states)
@@ -83,17 +85,20 @@ func newACMachine(pats []string, base int32) *acMachine {
 			queue = append(queue, t)
 		}
 	}
-	// Renumber: states without outputs first (the root stays 0).
+	// Renumber: states without outputs first (the root stays 0), each
+	// group in breadth-first order, so that the shallow states, where a
+	// scan spends most of its time, share cache lines.
+	order := append([]int32{0}, queue...)
 	newID := make([]int32, states)
 	next := int32(0)
-	for s := 0; s < states; s++ {
+	for _, s := range order {
 		if len(outs[s]) == 0 {
 			newID[s], next = next, next+1
 		}
 	}
 	m.firstOut = next * int32(nc)
 	m.outStart = []int32{0}
-	for s := 0; s < states; s++ {
+	for _, s := range order {
 		if len(outs[s]) > 0 {
 			newID[s], next = next, next+1
 			m.outs = append(m.outs, outs[s]...)

@@ -205,7 +205,6 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 			return nil, err
 		}
 		f.vals = append(f.vals, vm)
-		f.needLow = f.needLow || vm.needLow()
 	}
 	return f, nil
 }

@@ -15,7 +15,6 @@ type fieldMatcher struct {
 	exists  int8  // +1 must exist, -1 must not exist, 0 no existence test
 	all     bool
 	neq     bool
-	needLow bool // some value compares with the lower-cased field value
 	vals    []valueMatcher
 }
 
@@ -37,56 +36,52 @@ func (f *fieldMatcher) match(s *scratch) bool {
 		}
 		return false
 	}
+	// A field the prefilter scanned, with one value, has its literals'
+	// presence known already (see known.go).
+	known := s.nodes[n].next < 0 && s.scanned[f.field] == s.gen
 	for ; n >= 0; n = s.nodes[n].next {
-		if f.matchOne(s, s.nodes[n].val) {
+		if f.matchOne(s, s.nodes[n].val, known) {
 			return true
 		}
 	}
 	return false
 }
 
-// matchOne tests value i of the scratch against the item's values.
-func (f *fieldMatcher) matchOne(s *scratch, i int32) bool {
-	raw, low := s.vals[i].raw, ""
-	if f.needLow {
-		low = s.low(i)
-	}
-	if f.neq {
-		for j := range f.vals {
-			if f.vals[j].matchValue(raw, low, s) {
+// matchOne tests value i of the scratch against the item's values; known
+// says that the prefilter's literal hits describe this value.
+func (f *fieldMatcher) matchOne(s *scratch, i int32, known bool) bool {
+	for j := range f.vals {
+		vm := &f.vals[j]
+		var hit bool
+		if vm.kind == vkString {
+			hit = vm.matchStr(s, i, known)
+		} else if vm.kind == vkRegex && vm.reSc != nil && !vm.reSc.passRaw(s.vals[i].raw) {
+			hit = false // screened out before lower-casing the value
+		} else {
+			low := ""
+			if vm.needLow() {
+				low = s.low(i)
+			}
+			hit = vm.matchValue(s.vals[i].raw, low, s)
+		}
+		if f.neq {
+			if hit {
 				return false
 			}
+			continue
 		}
-		return true
-	}
-	for j := range f.vals {
-		if f.vals[j].matchValue(raw, low, s) != f.all {
+		if hit != f.all {
 			return !f.all
 		}
 	}
-	return f.all
+	return f.neq || f.all
 }
 
 func (f *fieldMatcher) matchKeywords(s *scratch) bool {
 	for i := range f.vals {
 		vm := &f.vals[i]
-		var hit bool
-		if s.ranged {
-			for j := range s.vals {
-				low := ""
-				if vm.needLow() {
-					low = s.low(int32(j))
-				}
-				if vm.matchValue(s.vals[j].raw, low, s) {
-					hit = true
-					break
-				}
-			}
-		} else {
-			s.kwVM = vm
-			hit = s.ev.Keywords(s.kwFn)
-		}
-		if hit != f.all {
+		s.kwVM = vm
+		if hit := s.ev.Keywords(s.kwFn); hit != f.all {
 			return !f.all
 		}
 	}
@@ -189,7 +184,7 @@ func (c *compiler) compileValue(m *mods, v Value) (valueMatcher, error) {
 		if err != nil {
 			return valueMatcher{}, fmt.Errorf("regular expression %q: %v", v.S, err)
 		}
-		return valueMatcher{kind: vkRegex, re: re, reLits: regexLiterals(reFlagPrefix(m.reFlags) + v.S)}, nil
+		return valueMatcher{kind: vkRegex, re: re, reSc: newReScreen(reFlagPrefix(m.reFlags) + v.S)}, nil
 	case m.cidr:
 		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
 		if err != nil {

@@ -1,7 +1,8 @@
 package sigma
 
 import (
-	"strings"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -13,6 +14,60 @@ type fieldTable struct {
 	ids   map[string]int32    // rule field name -> id
 	names [][]string          // id -> event field names, first present wins
 	byKey map[string][]keyRef // event field name -> the ids it feeds
+	// keys is byKey as an open-addressing table with a cheap hash of a few
+	// bytes (Go's map hashes the whole name), built by freeze.
+	keys []keySlot
+	mask uint32
+}
+
+type keySlot struct {
+	name string
+	refs []keyRef
+}
+
+// keyHash hashes the length and a few bytes of a field name.
+func keyHash(s string) uint32 {
+	n := len(s)
+	h := uint32(n)
+	if n > 0 {
+		h = h*131 + uint32(s[0])
+		h = h*131 + uint32(s[n-1])
+		h = h*131 + uint32(s[n/2])
+		h = h*131 + uint32(s[n-1-n/4])
+	}
+	return h * 0x9E3779B1
+}
+
+// freeze builds the lookup table of byKey; call it when no id is added.
+func (t *fieldTable) freeze() {
+	size := 16
+	for size < 2*len(t.byKey) {
+		size *= 2
+	}
+	t.keys, t.mask = make([]keySlot, size), uint32(size-1)
+	for name, refs := range t.byKey {
+		i := keyHash(name) >> 8 & t.mask
+		for t.keys[i].refs != nil {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i] = keySlot{name: name, refs: refs}
+	}
+}
+
+// lookup returns the field ids an event field name feeds.
+func (t *fieldTable) lookup(name string) []keyRef {
+	if t.keys == nil {
+		return t.byKey[name]
+	}
+	for i := keyHash(name) >> 8 & t.mask; ; i = (i + 1) & t.mask {
+		k := &t.keys[i]
+		if k.refs == nil {
+			return nil
+		}
+		if len(k.name) == len(name) && k.name == name {
+			return k.refs
+		}
+	}
 }
 
 // keyRef says that an event field feeds field id at priority prio (the
@@ -81,21 +136,26 @@ type scratch struct {
 	ranged bool
 	gen    uint32
 	stamp  []uint32 // per field id: == gen when head/prio are valid
-	prio   []int32
-	head   []int32 // per field id: first node, -1 if absent
-	tail   []int32
-	vals   []fval // ranged events: every value in event order
-	nodes  []node
-	buf    []byte // lower-cased text of this event
-	addFn  func(name, value string)
-	kwVM   *valueMatcher
-	kwFn   func(string) bool
+	// scanned is, per field id, == gen when the prefilter scanned the
+	// field's values for this event: pf's pattern stamps then tell which
+	// of the field's literals occur in it (see known.go).
+	scanned []uint32
+	pf      *pfScratch
+	prio    []int32
+	head    []int32 // per field id: first node, -1 if absent
+	tail    []int32
+	vals    []fval // values of the fields rules name, in event order
+	nodes   []node
+	buf     []byte // lower-cased text of this event
+	addFn   func(name, value string)
+	kwVM    *valueMatcher
+	kwFn    func(string) bool
 }
 
 func newScratch(ft *fieldTable) *scratch {
 	n := len(ft.names)
 	s := &scratch{ft: ft, stamp: make([]uint32, n), prio: make([]int32, n),
-		head: make([]int32, n), tail: make([]int32, n)}
+		head: make([]int32, n), tail: make([]int32, n), scanned: make([]uint32, n)}
 	s.addFn = s.add
 	s.kwFn = func(v string) bool {
 		low := ""
@@ -113,6 +173,7 @@ func (s *scratch) reset(ev Event) {
 	s.gen++
 	if s.gen == 0 { // wrapped: stale stamps could look current
 		clear(s.stamp)
+		clear(s.scanned)
 		s.gen = 1
 	}
 	s.vals, s.nodes, s.buf = s.vals[:0], s.nodes[:0], s.buf[:0]
@@ -127,9 +188,13 @@ func (s *scratch) reset(ev Event) {
 // feeds: a better-priority name replaces what the slot holds, the same name
 // again (a repeated key) is appended.
 func (s *scratch) add(name, value string) {
+	refs := s.ft.lookup(name)
+	if len(refs) == 0 {
+		return // no rule names it; keyword searches use Event.Keywords
+	}
 	i := int32(len(s.vals))
 	s.vals = append(s.vals, fval{raw: value})
-	for _, r := range s.ft.byKey[name] {
+	for _, r := range refs {
 		f := r.field
 		cur := s.stamp[f] == s.gen
 		if cur && r.prio > s.prio[f] {
@@ -178,29 +243,54 @@ func (s *scratch) low(i int32) string {
 // lower returns strings.ToLower(v), without allocating for ASCII text: the
 // result is v itself or lives in the scratch buffer until the next event.
 func (s *scratch) lower(v string) string {
-	upper := false
+	upper, ascii := false, true
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c >= 0x80 {
-			return strings.ToLower(v)
+			ascii = false
+			break
 		}
 		upper = upper || ('A' <= c && c <= 'Z')
 	}
-	if !upper {
+	if ascii && !upper {
 		return v
 	}
+	// Lower-casing can grow text: U+023A (2 bytes) becomes U+2C65 (3).
+	need := len(v)
+	if !ascii {
+		need = 3 * len(v) // an invalid byte becomes U+FFFD, 3 bytes
+	}
 	start := len(s.buf)
-	if cap(s.buf)-start < len(v) {
+	if cap(s.buf)-start < need {
 		// Start a new buffer; strings already handed out keep the old one.
-		s.buf = make([]byte, 0, max(2*cap(s.buf), len(v), 4096))
+		s.buf = make([]byte, 0, max(2*cap(s.buf), need, 4096))
 		start = 0
 	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	if ascii {
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			s.buf = append(s.buf, c)
 		}
-		s.buf = append(s.buf, c)
+	} else {
+		// As strings.ToLower: rune by rune, invalid bytes become U+FFFD.
+		for i := 0; i < len(v); {
+			r, n := utf8.DecodeRuneInString(v[i:])
+			i += n
+			if r < utf8.RuneSelf {
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				s.buf = append(s.buf, byte(r))
+				continue
+			}
+			s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
+		}
 	}
-	return unsafe.String(&s.buf[start], len(v))
+	if len(s.buf) == start {
+		return ""
+	}
+	return unsafe.String(&s.buf[start], len(s.buf)-start)
 }

@@ -36,6 +36,7 @@ type strPattern struct {
 	lit   string
 	glob  []globTok
 	cased bool
+	pat   int32 // prefilter pattern id of lit, -1 if none (see known.go)
 }
 
 // parseSigmaString splits a Sigma string value into literal text and
@@ -83,7 +84,7 @@ func newStrPattern(toks []globTok, cased bool) strPattern {
 			toks[i].s = strings.ToLower(toks[i].s)
 		}
 	}
-	p := strPattern{cased: cased, op: opGlob, glob: toks}
+	p := strPattern{cased: cased, op: opGlob, glob: toks, pat: -1}
 	isLit := func(i int) bool { return i < len(toks) && toks[i].kind == globLit }
 	isStar := func(i int) bool { return i < len(toks) && toks[i].kind == globStar }
 	switch {

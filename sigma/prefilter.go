@@ -16,21 +16,23 @@ import (
 // every literal present in the event, and only the rules so hit, plus the
 // always-evaluated ones, are evaluated in full.
 type prefilter struct {
-	fields   []pfField // by field id; nil machine when no atom reads the field
-	patRules [][]int32 // pattern id -> rule indexes
-	npat     int
-	nrules   int
+	fields []pfField // by field id; nil machines when no literal reads the field
+	npat   int
+	nrules int
 }
 
+// pfField holds the machines of one field: m for its ASCII literals, wide
+// for the others, run only on values that are not ASCII (so the many
+// distinct bytes of such literals do not widen the main machine's table).
 type pfField struct {
-	m *acMachine
+	m, wide *acMachine
 }
 
 // bucketFilter is the prefilter view of one route bucket.
 type bucketFilter struct {
-	always []*compiledRule // rules without atoms, load order
-	member []uint64        // bitset over rule indexes: rules with atoms
-	fields []int32         // field ids whose machines serve this bucket
+	always []*compiledRule   // rules without atoms, load order
+	pats   map[int32][]int32 // pattern id -> indexes of the bucket's rules it serves
+	fields []int32           // field ids whose machines serve this bucket
 }
 
 // pfScratch is a Matcher's prefilter state.
@@ -38,7 +40,7 @@ type pfScratch struct {
 	gen       uint32
 	ruleStamp []uint32
 	patStamp  []uint32
-	fldStamp  []uint32
+	found     []int32 // patterns found in this event
 	hits      []int32
 }
 
@@ -73,61 +75,24 @@ func (rs *Ruleset) buildPrefilter() {
 			}
 		}
 	}
-	base := make([]int32, len(rs.ft.names))
-	for f, list := range litList {
-		if len(list) == 0 {
-			continue
-		}
-		base[f] = int32(pf.npat)
-		pf.fields[f].m = newACMachine(list, base[f])
-		pf.npat += len(list)
-	}
-	pf.patRules = make([][]int32, pf.npat)
-	for i, as := range ruleAtoms {
-		for _, a := range as {
-			p := base[a.field] + lits[a.field][a.lit]
-			if l := pf.patRules[p]; len(l) == 0 || l[len(l)-1] != int32(i) {
-				pf.patRules[p] = append(l, int32(i))
-			}
-		}
-	}
-	for _, routes := range rs.byRoute {
-		for _, b := range routes {
-			b.pf.member = make([]uint64, (len(rs.rules)+63)/64)
-			for _, cr := range b.rules {
-				as := ruleAtoms[cr.index]
-				if as == nil {
-					b.pf.always = append(b.pf.always, cr)
-					continue
-				}
-				b.pf.member[cr.index/64] |= 1 << (cr.index % 64)
-				for _, a := range as {
-					if !slices.Contains(b.pf.fields, a.field) {
-						b.pf.fields = append(b.pf.fields, a.field)
-					}
-				}
-			}
-		}
-	}
+	rs.buildMachines(ruleAtoms, lits, litList)
 }
 
 func (p *prefilter) newScratch() pfScratch {
-	return pfScratch{ruleStamp: make([]uint32, p.nrules), patStamp: make([]uint32, p.npat),
-		fldStamp: make([]uint32, len(p.fields))}
+	return pfScratch{ruleStamp: make([]uint32, p.nrules), patStamp: make([]uint32, p.npat)}
 }
 
 // matchBuckets evaluates the rules of the event's id bucket b1 and channel
 // bucket b2 (either may be nil) that the prefilter lets through.
 func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
-	ps, s, pf := &m.pf, m.s, m.rs.pre
+	ps, s := &m.pf, m.s
 	ps.gen++
 	if ps.gen == 0 {
 		clear(ps.ruleStamp)
 		clear(ps.patStamp)
-		clear(ps.fldStamp)
 		ps.gen = 1
 	}
-	ps.hits = ps.hits[:0]
+	ps.found = ps.found[:0]
 	if m.full {
 		for _, b := range [2]*bucket{b1, b2} {
 			for _, cr := range b.all() {
@@ -143,79 +108,42 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 			continue
 		}
 		for _, f := range b.pf.fields {
-			if ps.fldStamp[f] == ps.gen {
+			if s.scanned[f] == s.gen {
 				continue
 			}
-			ps.fldStamp[f] = ps.gen
+			s.scanned[f] = s.gen
 			for n := s.field(f); n >= 0; n = s.nodes[n].next {
-				m.scan(pf.fields[f].m, s.nodes[n].val)
+				m.scan(&m.rs.pre.fields[f], s.nodes[n].val)
 			}
 		}
 	}
-	slices.Sort(ps.hits)
 	for _, b := range [2]*bucket{b1, b2} {
 		if b == nil {
 			continue
 		}
-		always, hits := b.pf.always, ps.hits
-		for len(always) > 0 || len(hits) > 0 {
-			var cr *compiledRule
-			if len(hits) == 0 || (len(always) > 0 && always[0].index < hits[0]) {
-				cr, always = always[0], always[1:]
-			} else {
-				h := hits[0]
-				hits = hits[1:]
-				if b.pf.member[h/64]&(1<<(h%64)) == 0 {
-					continue
-				}
-				cr = m.rs.rules[h]
-			}
-			if cr.match(s) {
-				fn(cr.rule)
-			}
-		}
-	}
-}
-
-// scan runs machine ac over value i of the scratch and records the rules
-// of every pattern found. ASCII text is scanned as it is (the machine folds
-// ASCII case); text with other bytes is scanned in its lower-cased form,
-// since lower-casing some non-ASCII letters yields ASCII ones.
-func (m *Matcher) scan(ac *acMachine, i int32) {
-	v := m.s.vals[i].raw
-	if m.scanText(ac, v) >= 0x80 {
-		m.scanText(ac, m.s.low(i))
-	}
-}
-
-// scanText scans v and returns the OR of its bytes.
-func (m *Matcher) scanText(ac *acMachine, v string) byte {
-	ps, pf := &m.pf, m.rs.pre
-	delta, class, first := ac.delta, &ac.class, ac.firstOut
-	st := int32(0)
-	var acc byte
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		acc |= c
-		st = delta[st+int32(class[c])]
-		if st < first {
-			continue
-		}
-		k := (st - first) / ac.nclass
-		for _, p := range ac.outs[ac.outStart[k]:ac.outStart[k+1]] {
-			if ps.patStamp[p] == ps.gen {
-				continue
-			}
-			ps.patStamp[p] = ps.gen
-			for _, r := range pf.patRules[p] {
+		ps.hits = ps.hits[:0]
+		for _, p := range ps.found {
+			for _, r := range b.pf.pats[p] {
 				if ps.ruleStamp[r] != ps.gen {
 					ps.ruleStamp[r] = ps.gen
 					ps.hits = append(ps.hits, r)
 				}
 			}
 		}
+		slices.Sort(ps.hits)
+		always, hits := b.pf.always, ps.hits
+		for len(always) > 0 || len(hits) > 0 {
+			var cr *compiledRule
+			if len(hits) == 0 || (len(always) > 0 && always[0].index < hits[0]) {
+				cr, always = always[0], always[1:]
+			} else {
+				cr, hits = m.rs.rules[hits[0]], hits[1:]
+			}
+			if cr.match(s) {
+				fn(cr.rule)
+			}
+		}
 	}
-	return acc
 }
 
 // atoms returns the rule's atom set, or false if it has none.
@@ -338,9 +266,9 @@ func (f *fieldMatcher) atoms() ([]atom, bool) {
 }
 
 func (m *valueMatcher) atoms(field int32) ([]atom, bool) {
-	if m.kind == vkRegex && m.reLits != nil {
+	if m.kind == vkRegex && m.reSc != nil && m.reSc.any != nil {
 		var out []atom
-		for _, l := range m.reLits {
+		for _, l := range m.reSc.any {
 			out = append(out, atom{field: field, lit: l})
 		}
 		return out, true
@@ -348,10 +276,13 @@ func (m *valueMatcher) atoms(field int32) ([]atom, bool) {
 	if m.kind != vkString || len(m.alts) == 0 {
 		return nil, false
 	}
+	// Non-ASCII literals serve too: a value with non-ASCII bytes is scanned
+	// raw and lower-cased (see scan), which finds a cased literal in the
+	// raw text and a lower-cased one in the lower-cased text.
 	var out []atom
 	for i := range m.alts {
 		lit := m.alts[i].requiredLiteral()
-		if len(lit) < minAtomLen || !isASCII(lit) {
+		if len(lit) < minAtomLen {
 			return nil, false
 		}
 		out = append(out, atom{field: field, lit: strings.ToLower(lit)})

@@ -2,6 +2,8 @@ package sigma
 
 import (
 	"math/rand"
+	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -71,7 +73,7 @@ func TestPrefilterAgreesWithFullEvaluation(t *testing.T) {
 
 func TestACMachineFindsEveryLiteral(t *testing.T) {
 	pats := []string{"cmd.exe", "exe", "\\\\", "powershell", "-enc", "he", "she", "hers", "his"}
-	m := newACMachine(pats, 100)
+	m := newACMachine(pats, seqIDs(len(pats), 100))
 	rng := rand.New(rand.NewSource(1))
 	alphabet := []string{"c", "m", "d", ".", "e", "x", "E", "X", "\\", "-", "n", "h", "s", "r", "i", "P", "owershell", "é", "İ"}
 	for n := 0; n < 2000; n++ {
@@ -123,8 +125,12 @@ func TestRegexLiterals(t *testing.T) {
 		{`(?i)&&set.*(\{\d\}){2,}`, []string{"&&set"}},
 	}
 	for _, c := range cases {
-		if got := regexLiterals(c.re); !slices.Equal(got, c.want) {
-			t.Errorf("regexLiterals(%q) = %q, want %q", c.re, got, c.want)
+		var got []string
+		if sc := newReScreen(c.re); sc != nil {
+			got = sc.any
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("newReScreen(%q).any = %q, want %q", c.re, got, c.want)
 		}
 	}
 }
@@ -206,5 +212,154 @@ func TestMatcherDoesNotAllocate(t *testing.T) {
 	}
 	if allocs != 0 {
 		t.Errorf("Match allocated %.1f times per event", allocs)
+	}
+}
+
+// TestRegexScreenAllLiterals: the literals a match needs all of are found,
+// and a value lacking one of them is screened out while matches still pass.
+func TestRegexScreenAllLiterals(t *testing.T) {
+	sc := newReScreen(`(?i)(set).*&&\s?set.*(environment|invoke|\$?\{?input).*&&.*"`)
+	if sc == nil || !slices.Contains(sc.rawAll, "&&") || !slices.Contains(sc.rawAll, `"`) || !slices.Contains(sc.all, "set") {
+		t.Fatalf("screen %+v: want && and \" tested raw, set lower-cased", sc)
+	}
+	if v := `Set-Item x; set y invoke`; sc.passRaw(v) {
+		t.Error("value without && passed the screen")
+	}
+	if v := `cmd /c SET a=1&&set b=Invoke&&echo "x"`; !sc.passRaw(v) || !sc.pass(strings.ToLower(v)) {
+		t.Error("matching value was screened out")
+	}
+}
+
+// TestRegexScreenLongS: (?i)s also matches U+017F (long s), which
+// lower-casing keeps, so neither the screen nor the prefilter may drop it.
+func TestRegexScreenLongS(t *testing.T) {
+	det := "    sel:\n        CommandLine|re: '(?i)set-mppreference'\n    condition: sel\n"
+	rs, _ := compileOne(t, det, Config{Pipeline: WindowsPipeline()})
+	for _, v := range []string{"x \u017fet-MpPreference -y", "Set-MpPreference", "é \u017fet-mppreference"} {
+		ev := kvEvent{{"Channel", "Microsoft-Windows-Sysmon/Operational"}, {"EventID", "1"}, {"CommandLine", v}}
+		n := 0
+		rs.Match(ev, func(*Rule) { n++ })
+		if n != 1 {
+			t.Errorf("%q: %d matches, want 1", v, n)
+		}
+	}
+}
+
+// TestScratchLowerIsToLower: the scratch's allocation-free lower-casing
+// agrees with strings.ToLower, non-ASCII and invalid UTF-8 included, and
+// earlier results survive later ones.
+func TestScratchLowerIsToLower(t *testing.T) {
+	s := newScratch(newFieldTable())
+	rng := rand.New(rand.NewSource(2))
+	parts := []string{"A", "b", "Z", "\u023a", "\u0130", "\u212a", "\u017f", "\xff", "\xc5", "É", "ß", "ǅ", " ", "Ω"}
+	var ins, outs []string
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for k := rng.Intn(12); k > 0; k-- {
+			b.WriteString(parts[rng.Intn(len(parts))])
+		}
+		in := b.String()
+		got := s.lower(in)
+		if want := strings.ToLower(in); got != want {
+			t.Fatalf("lower(%q) = %q, want %q", in, got, want)
+		}
+		ins, outs = append(ins, in), append(outs, got)
+	}
+	for i := range ins {
+		if outs[i] != strings.ToLower(ins[i]) {
+			t.Fatalf("result %d changed to %q", i, outs[i])
+		}
+	}
+}
+
+// TestScanLanesFindEveryLiteral: the four-lane scan of long values finds
+// exactly the literals a plain search finds, those across lane cuts too.
+func TestScanLanesFindEveryLiteral(t *testing.T) {
+	pats := []string{"cmd.exe", "exe", "\\\\", "powershell", "-enc", "hers", "his", "abcdefghijklmnopqrstuvwxyz0123456789"}
+	rs := &Ruleset{pre: &prefilter{npat: len(pats)}}
+	m := &Matcher{rs: rs, pf: rs.pre.newScratch()}
+	ac := newACMachine(pats, seqIDs(len(pats), 0))
+	rng := rand.New(rand.NewSource(3))
+	alphabet := []string{"c", "m", "d", ".", "E", "x", "\\", "-", "n", "h", "s", "r", "i", "P", "owershell", "abcdefghijklmnopqrstuvwxyz0123456789", "e"}
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for k := rng.Intn(900); k > 0; k-- {
+			b.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		v := b.String()
+		m.pf.gen++
+		m.scanText(ac, v)
+		for pi, p := range pats {
+			want := strings.Contains(asciiLower(v), p)
+			if has := m.pf.patStamp[pi] == m.pf.gen; has != want {
+				t.Fatalf("%q in a value of %d bytes: scan says %v", p, len(v), has)
+			}
+		}
+	}
+}
+
+// TestNonASCIIAtoms: rules whose literals are not ASCII (emoji, accented
+// letters) are prefiltered by those literals and still match, whatever the
+// case of the value.
+func TestNonASCIIAtoms(t *testing.T) {
+	det := "    sel:\n        CommandLine|contains:\n            - '\U0001F525'\n            - 'École'\n    condition: sel\n"
+	rs, _ := compileOne(t, det, Config{Pipeline: WindowsPipeline()})
+	if rs.pre.fields[rs.ft.ids["CommandLine"]].wide == nil {
+		t.Fatal("no prefilter machine for the non-ASCII literals")
+	}
+	cases := map[string]bool{"run \U0001F525 now": true, "cd \\ÉCOLE\\x": true, "école": true, "ecole": false, "run": false}
+	for v, want := range cases {
+		ev := kvEvent{{"Channel", "Microsoft-Windows-Sysmon/Operational"}, {"EventID", "1"}, {"CommandLine", v}}
+		n := 0
+		rs.Match(ev, func(*Rule) { n++ })
+		if (n == 1) != want {
+			t.Errorf("%q: %d matches, want match=%v", v, n, want)
+		}
+	}
+}
+
+// TestRegexLengthScreens: the fewest characters a match needs reject short
+// values, and .{n,} is decided by counting, as the regexp would.
+func TestRegexLengthScreens(t *testing.T) {
+	if sc := newReScreen(`abc\d{3}(x|yz)`); sc == nil || sc.minLen != 7 {
+		t.Errorf("minLen of abc\\d{3}(x|yz): %+v, want 7", sc)
+	}
+	long := strings.Repeat("é", 1000)
+	for _, expr := range []string{`.{1000,}`, `(.{1000,})`, `(?s).{1000,}`, `.{10,}`} {
+		sc := newReScreen(expr)
+		if sc == nil || sc.run == 0 {
+			t.Fatalf("%s: not recognised as a run test: %+v", expr, sc)
+		}
+		re := regexp.MustCompile(expr)
+		for _, v := range []string{"", "short", long, long[:len(long)-2], strings.Repeat("a", 999) + "\n" + "b",
+			strings.Repeat("a", 500) + "\xff" + strings.Repeat("b", 499), "x\n" + long + "\n"} {
+			if got, want := hasRun(v, sc.run, sc.anyNL), re.MatchString(v); got != want {
+				t.Errorf("%s on %d bytes: counted %v, regexp %v", expr, len(v), got, want)
+			}
+		}
+	}
+}
+
+// seqIDs returns base, base+1, ... (n of them).
+func seqIDs(n int, base int32) []int32 {
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = base + int32(i)
+	}
+	return ids
+}
+
+// TestMaybeIPKeepsAddresses: the cheap pre-check before netip.ParseAddr
+// never rejects something ParseAddr accepts.
+func TestMaybeIPKeepsAddresses(t *testing.T) {
+	for _, v := range []string{"10.1.2.3", " 10.1.2.3 ", "fe80::1", "FE80::1%eth0", "::ffff:10.0.0.1", "::", "fe80::1%25",
+		"not-an-ip", "", "10.1.2.3x", "host.example", "1.2.3.4/8"} {
+		_, err := netip.ParseAddr(strings.TrimSpace(v))
+		if err == nil && !maybeIP(v) {
+			t.Errorf("maybeIP(%q) = false for a valid address", v)
+		}
+	}
+	if maybeIP("not-an-ip") || maybeIP("") {
+		t.Error("maybeIP accepts text that is no address")
 	}
 }

@@ -46,6 +46,7 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 		rs.rules = append(rs.rules, cr)
 		rs.route(cr, cfg.Pipeline)
 	}
+	rs.ft.freeze()
 	rs.buildPrefilter()
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs
@@ -79,13 +80,24 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 			b.rules = append(b.rules, cr)
 		}
 	}
+	var ownIDs []string // ids the rule itself requires (see eidroute.go)
+	if rs.eidF >= 0 {
+		ownIDs, _ = cr.requiredIDs(rs.eidF)
+	}
 	for _, r := range routes {
 		for _, ch := range r.Channels {
-			if len(r.EventIDs) == 0 || rs.eidF < 0 {
+			if rs.eidF < 0 {
 				add(ch, "*")
 				continue
 			}
-			for _, id := range r.EventIDs {
+			ids := r.EventIDs
+			if len(ids) == 0 {
+				if ids = ownIDs; len(ids) == 0 {
+					add(ch, "*")
+					continue
+				}
+			}
+			for _, id := range ids {
 				add(ch, id)
 			}
 		}
@@ -172,7 +184,9 @@ type Matcher struct {
 
 // NewMatcher returns a Matcher for rs.
 func (rs *Ruleset) NewMatcher() *Matcher {
-	return &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch()}
+	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch()}
+	m.s.pf = &m.pf
+	return m
 }
 
 // Match is Ruleset.Match on the Matcher's own state.

@@ -47,7 +47,7 @@ type valueMatcher struct {
 	kind   valueKind
 	alts   []strPattern
 	re     *regexp.Regexp
-	reLits []string // re: one of these occurs (lower-cased) in every match
+	reSc   *reScreen // re: literal screening, nil if none
 	prefix netip.Prefix
 	cmp    cmpOp
 	num    float64
@@ -59,7 +59,7 @@ type valueMatcher struct {
 
 // needLow reports whether matchValue needs the lower-cased value.
 func (m *valueMatcher) needLow() bool {
-	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased || m.reLits != nil
+	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased || m.reSc != nil && m.reSc.needLow()
 }
 
 // matchValue tests a present field value: raw as in the event, low its
@@ -80,11 +80,22 @@ func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 	case vkNull:
 		return raw == ""
 	case vkRegex:
-		if m.reLits != nil && !mayMatch(low, m.reLits) {
-			return false
+		if sc := m.reSc; sc != nil {
+			if !sc.passRaw(raw) {
+				return false
+			}
+			if sc.run > 0 {
+				return hasRun(raw, sc.run, sc.anyNL)
+			}
+			if sc.needLow() && !sc.pass(low) {
+				return false
+			}
 		}
 		return m.re.MatchString(raw)
 	case vkCIDR:
+		if !maybeIP(raw) {
+			return false // ParseAddr would fail, and allocate its error
+		}
 		ip, err := netip.ParseAddr(strings.TrimSpace(raw))
 		if err != nil {
 			return false
@@ -165,4 +176,23 @@ func extract(t time.Time, p timePart) int {
 		return int(t.Month())
 	}
 	return t.Year()
+}
+
+// maybeIP reports whether v could be an IP address: before any zone
+// ('%'), only hex digits, '.' and ':' around optional spaces.
+func maybeIP(v string) bool {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexByte(v, '%'); i >= 0 {
+		v = v[:i]
+	}
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
 }

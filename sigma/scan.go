@@ -1,0 +1,111 @@
+package sigma
+
+import "strings"
+
+// scan runs the machines of field f over value i of the scratch and
+// records the rules of every pattern found. ASCII text is scanned as it is
+// (the machines fold ASCII case); text with other bytes is also scanned in
+// its lower-cased form, since lower-casing some non-ASCII letters yields
+// ASCII ones, and only then by the machine of non-ASCII literals.
+func (m *Matcher) scan(f *pfField, i int32) {
+	v := m.s.vals[i].raw
+	var acc byte
+	if f.m != nil {
+		acc = m.scanText(f.m, v)
+	} else if !isASCII(v) {
+		acc = 0x80
+	}
+	if acc < 0x80 {
+		return
+	}
+	low := m.s.low(i)
+	if f.m != nil {
+		m.scanText(f.m, low)
+		if strings.Contains(low, "\u017f") {
+			// (?i)s matches U+017F (long s), which stays as it is when
+			// lower-cased: regular-expression atoms must see it as 's'.
+			m.scanText(f.m, strings.ReplaceAll(low, "\u017f", "s"))
+		}
+	}
+	if f.wide != nil {
+		m.scanText(f.wide, v) // cased literals occur in the raw text
+		m.scanText(f.wide, low)
+	}
+}
+
+// laneMin is the length from which a value is scanned in four lanes.
+const laneMin = 96
+
+// scanText scans v and returns the OR of its bytes. A long value is cut
+// into four lanes scanned in step: the table loads of one byte's
+// transition depend on the previous one's, so one lane runs at the memory
+// latency while four keep the core busy. Each lane after the first starts
+// maxLen-1 bytes before its share so that a literal across a cut is found.
+func (m *Matcher) scanText(ac *acMachine, v string) byte {
+	q := len(v) / 4
+	ov := int(ac.maxLen) - 1
+	if len(v) < laneMin || ov >= q {
+		_, acc := m.scanFrom(ac, 0, v)
+		return acc
+	}
+	delta, class, first := ac.delta, &ac.class, ac.firstOut
+	l0, l1, l2, l3 := v[:q], v[q-ov:2*q], v[2*q-ov:3*q], v[3*q-ov:]
+	l1, l2, l3 = l1[:q], l2[:q], l3[:q] // equal lengths for the loop
+	var s0, s1, s2, s3 int32
+	var acc byte
+	for j := 0; j < q; j++ {
+		c0, c1, c2, c3 := l0[j], l1[j], l2[j], l3[j]
+		acc |= c0 | c1 | c2 | c3
+		s0 = delta[s0+int32(class[c0])]
+		s1 = delta[s1+int32(class[c1])]
+		s2 = delta[s2+int32(class[c2])]
+		s3 = delta[s3+int32(class[c3])]
+		if max(s0, s1, s2, s3) < first { // no outputs in any lane
+			continue
+		}
+		m.hitIf(ac, s0)
+		m.hitIf(ac, s1)
+		m.hitIf(ac, s2)
+		m.hitIf(ac, s3)
+	}
+	// Finish lanes 1 to 3 (each has ov bytes more; the last also the rest).
+	_, a1 := m.scanFrom(ac, s1, v[q-ov+q:2*q])
+	_, a2 := m.scanFrom(ac, s2, v[2*q-ov+q:3*q])
+	_, a3 := m.scanFrom(ac, s3, v[3*q-ov+q:])
+	return acc | a1 | a2 | a3
+}
+
+// scanFrom runs ac from state st over v and returns the final state and
+// the OR of v's bytes.
+func (m *Matcher) scanFrom(ac *acMachine, st int32, v string) (int32, byte) {
+	delta, class, first := ac.delta, &ac.class, ac.firstOut
+	var acc byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		acc |= c
+		st = delta[st+int32(class[c])]
+		if st >= first {
+			m.hit(ac, st)
+		}
+	}
+	return st, acc
+}
+
+// hitIf is hit for a state that may have no outputs.
+func (m *Matcher) hitIf(ac *acMachine, st int32) {
+	if st >= ac.firstOut {
+		m.hit(ac, st)
+	}
+}
+
+// hit records the patterns of output state st.
+func (m *Matcher) hit(ac *acMachine, st int32) {
+	ps := &m.pf
+	k := (st - ac.firstOut) / ac.nclass
+	for _, p := range ac.outs[ac.outStart[k]:ac.outStart[k+1]] {
+		if ps.patStamp[p] != ps.gen {
+			ps.patStamp[p] = ps.gen
+			ps.found = append(ps.found, p)
+		}
+	}
+}
