@@ -1,6 +1,9 @@
 package sigma
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by several goroutines.
@@ -64,6 +67,7 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 		return
 	}
 	get := func(ch, id string) *bucket {
+		ch = strings.ToLower(ch) // channel names compare case-insensitively, as Sigma values do
 		m := rs.byRoute[ch]
 		if m == nil {
 			m = map[string]*bucket{}
@@ -105,7 +109,7 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 	// A rule routed to "any id" of a channel must not also sit under one id.
 	for _, r := range routes {
 		for _, ch := range r.Channels {
-			m := rs.byRoute[ch]
+			m := rs.byRoute[strings.ToLower(ch)]
 			if m["*"] == nil || !contains(m["*"].rules, cr) {
 				continue
 			}
@@ -195,7 +199,10 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	s.reset(ev)
 	if len(rs.byRoute) > 0 {
 		if n := s.field(rs.chanF); n >= 0 {
-			if routes := rs.byRoute[s.vals[s.nodes[n].val].raw]; routes != nil {
+			// Routes are keyed by lower-cased channel ("security" and
+			// "Security" are one channel); low is cached per event and does
+			// not allocate for ASCII.
+			if routes := rs.byRoute[s.low(s.nodes[n].val)]; routes != nil {
 				var b1 *bucket
 				if n := s.field(rs.eidF); n >= 0 {
 					b1 = routes[s.vals[s.nodes[n].val].raw]
