@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -108,7 +109,24 @@ func (s *syslogSink) publish(ctx context.Context, batch []syslogMsg) {
 	if len(evs) == 0 {
 		return
 	}
-	if _, err := s.bus.Publish(ctx, evs); err != nil {
-		s.log.Error("syslog batch not published", "events", len(evs), "err", err)
+	// Retry while the pipeline is overloaded: the sink's queue fills
+	// meanwhile, so TCP senders feel backpressure (UDP datagrams overflow the
+	// socket buffer instead, as UDP syslog always may).
+	for attempt := 1; ; attempt++ {
+		_, err := s.bus.Publish(ctx, evs)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, pipeline.ErrOverloaded) || attempt == syslogRetries || ctx.Err() != nil {
+			s.log.Error("syslog batch not published", "events", len(evs), "attempts", attempt, "err", err)
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
 	}
 }
+
+// syslogRetries is how often an overloaded publish is tried (waits 1+2+…s).
+const syslogRetries = 6
