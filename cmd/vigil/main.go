@@ -1,5 +1,5 @@
 // Command vigil is Vigil's single binary: the server (`vigil serve`) and the
-// operator tools (ingest, token, dlq, audit). Commands only parse flags and
+// operator tools (ingest, token, dlq, audit, sigma). Commands only parse flags and
 // call internal/app.
 package main
 

@@ -1,5 +1,8 @@
 // Package sigmarules connects the public Sigma engine (package sigma at the
-// module root) to Vigil's pipeline: it adapts event.Event to sigma.Event.
+// module root) to Vigil's pipeline: it adapts event.Event to sigma.Event,
+// loads rule directories, and provides the `sigma` detector (findings with
+// explanations, correlations, transactional reload) and the SigmaHQ
+// regression runner used by `vigil sigma test`.
 package sigmarules
 
 import (
