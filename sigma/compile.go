@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,7 @@ type Config struct {
 type compiler struct {
 	cfg Config
 	ft  *fieldTable
+	ls  *Logsource // logsource of the rule being compiled, nil between rules
 }
 
 // selMatcher is a compiled Selection: keyword search, or OR of AND groups.
@@ -121,6 +123,8 @@ func CompileRule(r *Rule, cfg Config) (err error) {
 
 func (c *compiler) rule(r *Rule) (*compiledRule, error) {
 	cr := &compiledRule{rule: r}
+	c.ls = &r.Logsource
+	defer func() { c.ls = nil }()
 	index := map[string]int{}
 	for _, s := range r.Detection.Selections {
 		sm, err := c.selection(s)
@@ -217,8 +221,19 @@ func (c *compiler) fieldNames(name string) []string {
 	return c.cfg.Pipeline.fieldNames(name)
 }
 
-// fieldID interns a rule field name.
-func (c *compiler) fieldID(name string) int32 { return c.ft.id(name, c.fieldNames) }
+// fieldID interns a rule field name. A name that a logsource-specific
+// mapping of the pipeline (Pipeline.FieldMapFor) maps for the rule being
+// compiled is interned under its own key, since it reads other event fields
+// than the same name in other rules.
+func (c *compiler) fieldID(name string) int32 {
+	if p := c.cfg.Pipeline; p != nil && c.ls != nil {
+		if i := p.mapFor(name, *c.ls); i >= 0 {
+			key := name + "\x00" + strconv.Itoa(i)
+			return c.ft.id(key, func(string) []string { return p.FieldNames(name, *c.ls) })
+		}
+	}
+	return c.ft.id(name, c.fieldNames)
+}
 
 // expand resolves %placeholder% references in s into every combination of
 // the configured values.

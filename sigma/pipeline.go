@@ -1,5 +1,7 @@
 package sigma
 
+import "strings"
+
 // Pipeline adapts rules to the shape of the events they run on: which event
 // fields a rule field name is read from, and which events a rule's logsource
 // stands for.
@@ -22,6 +24,47 @@ type Pipeline struct {
 	ChannelField, EventIDField string
 	// Routes map logsources to the channels and event ids they stand for.
 	Routes []Route
+	// FieldMapFor are field mappings that apply only to rules of a given
+	// logsource. For a rule field, the first entry whose logsource covers
+	// the rule's (see LogsourceFieldMap) and that maps the name wins over
+	// FieldMap.
+	FieldMapFor []LogsourceFieldMap
+}
+
+// LogsourceFieldMap is a field mapping for the rules of one logsource: it
+// applies to a rule when every part (product, category, service) set in
+// Logsource equals the rule's, ignoring case.
+type LogsourceFieldMap struct {
+	Logsource Logsource
+	FieldMap  map[string][]string
+}
+
+// FieldNames returns the event field names a rule field name of a rule with
+// logsource ls is looked up under, in order: the mapped names (or the name
+// itself), their spaced forms, then each prefix.
+func (p *Pipeline) FieldNames(name string, ls Logsource) []string {
+	if i := p.mapFor(name, ls); i >= 0 {
+		return p.expandNames(p.FieldMapFor[i].FieldMap[name])
+	}
+	return p.fieldNames(name)
+}
+
+// mapFor returns the index of the FieldMapFor entry that maps name for
+// rules of ls, or -1.
+func (p *Pipeline) mapFor(name string, ls Logsource) int {
+	for i, m := range p.FieldMapFor {
+		if _, ok := m.FieldMap[name]; ok && logsourceWithin(m.Logsource, ls) {
+			return i
+		}
+	}
+	return -1
+}
+
+// logsourceWithin reports whether every part set in want equals the
+// corresponding part of ls, ignoring case.
+func logsourceWithin(want, ls Logsource) bool {
+	eq := func(w, v string) bool { return w == "" || strings.EqualFold(w, v) }
+	return eq(want.Product, ls.Product) && eq(want.Category, ls.Category) && eq(want.Service, ls.Service)
 }
 
 // Route says that events of the given channels (and, if EventIDs is not
@@ -37,6 +80,11 @@ func (p *Pipeline) fieldNames(name string) []string {
 	if names == nil {
 		names = []string{name}
 	}
+	return p.expandNames(names)
+}
+
+// expandNames adds the spaced forms and the prefixed forms to names.
+func (p *Pipeline) expandNames(names []string) []string {
 	if p.SpacedNames {
 		for _, n := range names {
 			if sp := spaced(n); sp != n {

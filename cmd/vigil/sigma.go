@@ -73,7 +73,7 @@ func newSigmaTestCmd(placeholders *string) *cobra.Command {
 func newSigmaScanCmd(placeholders *string) *cobra.Command {
 	cfg := app.SigmaScanConfig{Pipeline: "windows"}
 	cmd := &cobra.Command{
-		Use:   "scan --rules PATH... [--pipeline windows] FILE...",
+		Use:   "scan --rules PATH... [--pipeline windows|ecs|FILE] FILE...",
 		Short: "Match NDJSON events (.gz too, - for stdin) against rules; print matches as NDJSON",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,7 +85,7 @@ func newSigmaScanCmd(placeholders *string) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringSliceVar(&cfg.Rules, "rules", nil, "rule files or directories (repeatable or comma-separated)")
-	cmd.Flags().StringVar(&cfg.Pipeline, "pipeline", cfg.Pipeline, "processing pipeline: a built-in name (windows); pipeline files are not supported yet")
+	cmd.Flags().StringVar(&cfg.Pipeline, "pipeline", cfg.Pipeline, "processing pipeline: a built-in name (windows, ecs) or a YAML pipeline file")
 	_ = cmd.MarkFlagRequired("rules")
 	return cmd
 }

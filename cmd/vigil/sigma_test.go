@@ -197,13 +197,48 @@ func TestSigmaScan(t *testing.T) {
 		t.Errorf("summary:\n%s", errOut)
 	}
 
-	_, _, err = runCLI(t, "sigma", "scan", "--rules", rules, "--pipeline", "my-pipeline.yml", file)
-	if err == nil || !strings.Contains(err.Error(), "not supported yet") {
-		t.Errorf("pipeline file: %v", err)
+	_, _, err = runCLI(t, "sigma", "scan", "--rules", rules, "--pipeline", "missing-pipeline.yml", file)
+	if err == nil || !strings.Contains(err.Error(), "missing-pipeline.yml") {
+		t.Errorf("missing pipeline file: %v", err)
 	}
-	_, _, err = runCLI(t, "sigma", "scan", "--rules", rules, "--pipeline", "ecs", file)
+	_, _, err = runCLI(t, "sigma", "scan", "--rules", rules, "--pipeline", "splunk", file)
 	if err == nil || !strings.Contains(err.Error(), "unknown pipeline") {
 		t.Errorf("unknown pipeline: %v", err)
+	}
+}
+
+// TestSigmaScanECS: a Winlogbeat-shaped ECS process start matches the
+// SigmaHQ whoami /all rule with --pipeline ecs (and with a YAML pipeline
+// based on it), and nothing with the Windows pipeline.
+func TestSigmaScanECS(t *testing.T) {
+	const td = "../../sigma/testdata"
+	rule, events := td+"/ecs/proc_creation_win_whoami_all_execution.yml", td+"/ecs/sysmon_process_start.ndjson"
+	for _, p := range []string{"ecs", "ECS", td + "/pipelines/ecs-extra.yml"} {
+		out, errOut, err := runCLI(t, "sigma", "scan", "--rules", rule, "--pipeline", p, events)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", p, err, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		var m map[string]any
+		if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &m) != nil {
+			t.Fatalf("%s: want one match, got:\n%s", p, out)
+		}
+		if m["rule_id"] != "c248c896-e412-4279-8c15-1c558067b6fa" || m["event_index"] != 0.0 {
+			t.Errorf("%s: match %v", p, m)
+		}
+		if !strings.Contains(errOut, "2 events, 1 matches, 0 rejected") {
+			t.Errorf("%s: summary:\n%s", p, errOut)
+		}
+	}
+	out, errOut, err := runCLI(t, "sigma", "scan", "--rules", rule, "--pipeline", "windows", events)
+	if err != nil || strings.TrimSpace(out) != "" || !strings.Contains(errOut, "2 events, 0 matches") {
+		t.Errorf("windows pipeline on ECS events: %v\n%s\n%s", err, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yml")
+	writeFile(t, bad, "name: bad\nroutes:\n  - logsource: {product: windows}\n    chanels: [A]\n")
+	_, _, err = runCLI(t, "sigma", "scan", "--rules", rule, "--pipeline", bad, events)
+	if err == nil || !strings.Contains(err.Error(), bad+`:4: routes[0]: unknown key "chanels"`) {
+		t.Errorf("bad pipeline file: %v", err)
 	}
 }
 

@@ -35,6 +35,9 @@ type Config struct {
 
 	Rules       []string // Sigma rule files or directories (none = no sigma detector)
 	SigmaConfig string   // Sigma placeholder configuration (YAML) for the expand modifier
+	// SigmaPipeline is the Sigma processing pipeline: a built-in name
+	// (windows, ecs; "" = windows) or a YAML pipeline file.
+	SigmaPipeline string
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/vigil-soc/vigil/internal/detect/sigmarules"
@@ -79,17 +80,28 @@ func SigmaTest(rulePaths []string, placeholders, regressionDir string, out, errO
 	return res, nil
 }
 
-// SigmaPipeline resolves a --pipeline value: a built-in name ("windows", or
-// "" for it) or a pipeline file, which is not supported yet.
+// SigmaPipeline resolves a --pipeline value: a built-in name ("windows",
+// "ecs", or "" for windows; any case) or the path of a YAML pipeline file
+// (sigma.ParsePipeline; errors name file:line).
 func SigmaPipeline(name string) (*sigma.Pipeline, error) {
-	switch strings.ToLower(name) {
-	case "", "windows":
+	if name == "" {
 		return sigma.WindowsPipeline(), nil
 	}
-	if strings.ContainsAny(name, `/\.`) {
-		return nil, fmt.Errorf("--pipeline %s: pipeline files are not supported yet; use a built-in pipeline (windows)", name)
+	if p := sigma.BuiltinPipeline(strings.ToLower(name)); p != nil {
+		return p, nil
 	}
-	return nil, fmt.Errorf("--pipeline %s: unknown pipeline; built-in pipelines: windows", name)
+	if !strings.ContainsAny(name, `/\.`) {
+		return nil, fmt.Errorf("--pipeline %s: unknown pipeline; built-in pipelines: windows, ecs (or give a YAML file)", name)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("--pipeline: %w", err)
+	}
+	p, err := sigma.ParsePipeline(data, name)
+	if err != nil {
+		return nil, fmt.Errorf("--pipeline: %w", err)
+	}
+	return p, nil
 }
 
 // loadSigma loads rules with a pipeline and an optional placeholder file.

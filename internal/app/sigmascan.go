@@ -18,7 +18,7 @@ import (
 type SigmaScanConfig struct {
 	Rules        []string // rule files or directories
 	Placeholders string   // placeholder configuration file ("" = none)
-	Pipeline     string   // built-in pipeline name (see SigmaPipeline)
+	Pipeline     string   // built-in pipeline name or YAML file (see SigmaPipeline)
 	Files        []string // NDJSON inputs, gzip detected by magic, "-" = Stdin
 	Stdin        io.Reader
 	Out          io.Writer // matches, one JSON object a line

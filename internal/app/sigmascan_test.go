@@ -4,21 +4,43 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestSigmaPipeline(t *testing.T) {
-	for _, name := range []string{"", "windows", "Windows"} {
-		if p, err := SigmaPipeline(name); err != nil || p.Name != "windows" {
+	for name, want := range map[string]string{"": "windows", "windows": "windows", "Windows": "windows",
+		"ecs": "ecs", "ECS": "ecs", "../../sigma/testdata/pipelines/my-edr.yml": "my-edr"} {
+		if p, err := SigmaPipeline(name); err != nil || p.Name != want {
 			t.Errorf("%q: %v %v", name, p, err)
 		}
 	}
-	if _, err := SigmaPipeline("./p.yml"); err == nil || !strings.Contains(err.Error(), "not supported yet") {
-		t.Errorf("file pipeline: %v", err)
+	if _, err := SigmaPipeline("./nonexistent.yml"); err == nil || !strings.Contains(err.Error(), "nonexistent.yml") {
+		t.Errorf("missing file: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yml")
+	if err := os.WriteFile(bad, []byte("name: x\nbase: splunk\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SigmaPipeline(bad); err == nil || !strings.Contains(err.Error(), bad+":2: base:") {
+		t.Errorf("bad file: %v", err)
 	}
 	if _, err := SigmaPipeline("splunk"); err == nil || !strings.Contains(err.Error(), "unknown pipeline") {
 		t.Errorf("unknown pipeline: %v", err)
+	}
+}
+
+// TestDetectorsPipeline: serve's --sigma-pipeline reaches the detector; a
+// bad value is a startup error.
+func TestDetectorsPipeline(t *testing.T) {
+	cfg := Config{Rules: []string{"../../sigma/testdata/ecs/proc_creation_win_whoami_all_execution.yml"}, SigmaPipeline: "ecs"}
+	if _, sd, err := Detectors(cfg); err != nil || sd == nil {
+		t.Fatalf("ecs: %v", err)
+	}
+	cfg.SigmaPipeline = "splunk"
+	if _, _, err := Detectors(cfg); err == nil || !strings.Contains(err.Error(), "unknown pipeline") {
+		t.Errorf("bad pipeline: %v", err)
 	}
 }
 

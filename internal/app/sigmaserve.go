@@ -25,7 +25,12 @@ func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sd, err := sigmarules.New(sigmarules.Config{Paths: cfg.Rules, PlaceholdersFile: cfg.SigmaConfig, Logger: log})
+	p, err := SigmaPipeline(cfg.SigmaPipeline)
+	if err != nil {
+		return nil, nil, err
+	}
+	sd, err := sigmarules.New(sigmarules.Config{Paths: cfg.Rules, PlaceholdersFile: cfg.SigmaConfig,
+		Pipeline: p, Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}
