@@ -33,12 +33,12 @@ func (s *loadedSet) probeFor(r *sigma.Rule) *probe {
 	one := make([]*sigma.Rule, len(p.sels))
 	for i, sel := range p.sels {
 		one[i] = &sigma.Rule{ID: fmt.Sprintf("%s#%d", r.ID, i), Title: r.Title, Level: r.Level,
-			File: r.File, Line: r.Line,
+			File: r.File, Line: r.Line, Logsource: r.Logsource, // per-logsource field maps apply
 			Detection: sigma.Detection{Selections: []*sigma.Selection{sel}, Conditions: []string{sel.Name},
 				ConditionLine: r.Detection.ConditionLine}}
 	}
-	// No pipeline routing for probes: MatchRule ignores it, and field
-	// mapping must be the same as the real rule's.
+	// MatchRule ignores routing; field mapping (which depends on the
+	// logsource) must be the same as the real rule's.
 	p.rs, _ = sigma.Compile(one, s.cfg)
 	compiled := map[*sigma.Rule]bool{}
 	for _, cr := range p.rs.Rules() {
@@ -85,7 +85,7 @@ func (s *loadedSet) explain(r *sigma.Rule, ev *event.Event) string {
 			continue
 		}
 		fmt.Fprintf(&b, " Selection %q matched", sel.Name)
-		vals := s.fieldValues(sel, ev, &quoted)
+		vals := s.fieldValues(sel, r.Logsource, ev, &quoted)
 		if vals != "" {
 			b.WriteString(" with ")
 			b.WriteString(vals)
@@ -101,7 +101,7 @@ func (s *loadedSet) explain(r *sigma.Rule, ev *event.Event) string {
 
 // fieldValues lists `Field="value"` for the fields sel tests that ev has,
 // at most maxQuotedFields over the whole explanation (counted in *quoted).
-func (s *loadedSet) fieldValues(sel *sigma.Selection, ev *event.Event, quoted *int) string {
+func (s *loadedSet) fieldValues(sel *sigma.Selection, ls sigma.Logsource, ev *event.Event, quoted *int) string {
 	var parts []string
 	seen := map[string]bool{}
 	for _, g := range sel.Groups {
@@ -110,7 +110,7 @@ func (s *loadedSet) fieldValues(sel *sigma.Selection, ev *event.Event, quoted *i
 				continue
 			}
 			seen[it.Field] = true
-			v, ok := s.lookup(it.Field, ev)
+			v, ok := s.lookup(it.Field, ls, ev)
 			if !ok {
 				continue
 			}
@@ -124,51 +124,20 @@ func (s *loadedSet) fieldValues(sel *sigma.Selection, ev *event.Event, quoted *i
 	return strings.Join(parts, ", ")
 }
 
-// lookup finds a rule field in ev the way the pipeline maps it: FieldMap
-// names (or the name itself), their spaced forms, then each prefix.
-func (s *loadedSet) lookup(name string, ev *event.Event) (string, bool) {
+// lookup finds a rule field in ev the way the pipeline maps it for rules of
+// logsource ls (sigma.Pipeline.FieldNames: per-logsource maps, the general
+// map, spaced forms, prefixes), the first name present winning.
+func (s *loadedSet) lookup(name string, ls sigma.Logsource, ev *event.Event) (string, bool) {
 	p := s.cfg.Pipeline
 	if p == nil {
 		return ev.Get(name)
 	}
-	names := p.FieldMap[name]
-	if names == nil {
-		names = []string{name}
-	}
-	if p.SpacedNames {
-		for _, n := range names {
-			if sp := spaced(n); sp != n {
-				names = append(names[:len(names):len(names)], sp)
-			}
-		}
-	}
-	for _, n := range names {
+	for _, n := range p.FieldNames(name, ls) {
 		if v, ok := ev.Get(n); ok {
 			return v, true
 		}
 	}
-	for _, pre := range p.FieldPrefixes {
-		for _, n := range names {
-			if v, ok := ev.Get(pre + n); ok {
-				return v, true
-			}
-		}
-	}
 	return "", false
-}
-
-// spaced inserts a space at each lower-to-upper case transition (ThreatName
-// becomes "Threat Name"), as sigma.Pipeline.SpacedNames does.
-func spaced(name string) string {
-	var b []byte
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if i > 0 && 'A' <= c && c <= 'Z' && 'a' <= name[i-1] && name[i-1] <= 'z' {
-			b = append(b, ' ')
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }
 
 // truncate shortens s to at most n bytes on a rune boundary, marking the cut.
