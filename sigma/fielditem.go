@@ -55,14 +55,14 @@ func (f *fieldMatcher) matchOne(s *scratch, i int32, known bool) bool {
 		var hit bool
 		if vm.kind == vkString {
 			hit = vm.matchStr(s, i, known)
-		} else if vm.kind == vkRegex && vm.reSc != nil && !vm.reSc.passRaw(s.vals[i].raw) {
+		} else if vm.kind == vkRegex && vm.reSc != nil && !vm.reSc.passRaw(s.raw(i)) {
 			hit = false // screened out before lower-casing the value
 		} else {
 			low := ""
 			if vm.needLow() {
 				low = s.low(i)
 			}
-			hit = vm.matchValue(s.vals[i].raw, low, s)
+			hit = vm.matchValue(s.raw(i), low, s)
 		}
 		if f.neq {
 			if hit {

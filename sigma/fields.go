@@ -115,11 +115,38 @@ type FieldRanger interface {
 	RangeFields(fn func(name, value string))
 }
 
+// LazyFieldRanger is a FieldRanger that can hand over its fields before
+// decoding their values (a JSON adapter that has not unescaped them yet). The
+// matcher then decodes, through FieldValue, only the values a rule or the
+// prefilter reads: most events carry long fields that some rule names but
+// that the rules of the event's route never read.
+type LazyFieldRanger interface {
+	FieldRanger
+	// RangeLazyFields calls fn with every field in event order, the value
+	// given by a handle for FieldValue.
+	RangeLazyFields(fn func(name string, h int))
+	// FieldValue returns the value of handle h of the current event; the
+	// same as RangeFields would give.
+	FieldValue(h int) string
+}
+
 // fval is one event value held by a scratch, with its lower-cased form
-// computed on first use.
+// computed on first use. A lazy value is decoded (from handle h of the
+// scratch's LazyFieldRanger) on first use.
 type fval struct {
 	raw, low string
+	h        int32
 	lowered  bool
+	lazy     bool
+}
+
+// raw returns value i, decoding it first if it is lazy.
+func (s *scratch) raw(i int32) string {
+	v := &s.vals[i]
+	if v.lazy {
+		v.raw, v.lazy = s.lz.FieldValue(int(v.h)), false
+	}
+	return v.raw
 }
 
 // node links the values of one field id (several when a key repeats).
@@ -148,6 +175,8 @@ type scratch struct {
 	nodes   []node
 	buf     []byte // lower-cased text of this event
 	addFn   func(name, value string)
+	lz      LazyFieldRanger // the current event if lazy, else nil
+	lazyFn  func(name string, h int)
 	kwVM    *valueMatcher
 	kwFn    func(string) bool
 }
@@ -157,6 +186,7 @@ func newScratch(ft *fieldTable) *scratch {
 	s := &scratch{ft: ft, stamp: make([]uint32, n), prio: make([]int32, n),
 		head: make([]int32, n), tail: make([]int32, n), scanned: make([]uint32, n)}
 	s.addFn = s.add
+	s.lazyFn = func(name string, h int) { s.addVal(name, fval{h: int32(h), lazy: true}) }
 	s.kwFn = func(v string) bool {
 		low := ""
 		if s.kwVM.needLow() {
@@ -177,6 +207,12 @@ func (s *scratch) reset(ev Event) {
 		s.gen = 1
 	}
 	s.vals, s.nodes, s.buf = s.vals[:0], s.nodes[:0], s.buf[:0]
+	s.lz = nil
+	if lz, ok := ev.(LazyFieldRanger); ok {
+		s.ranged, s.lz = true, lz
+		lz.RangeLazyFields(s.lazyFn)
+		return
+	}
 	fr, ok := ev.(FieldRanger)
 	s.ranged = ok
 	if ok {
@@ -187,13 +223,16 @@ func (s *scratch) reset(ev Event) {
 // add records one field of a ranged event in the slot of every field id it
 // feeds: a better-priority name replaces what the slot holds, the same name
 // again (a repeated key) is appended.
-func (s *scratch) add(name, value string) {
+func (s *scratch) add(name, value string) { s.addVal(name, fval{raw: value}) }
+
+// addVal is add of a value that may be lazy.
+func (s *scratch) addVal(name string, v fval) {
 	refs := s.ft.lookup(name)
 	if len(refs) == 0 {
 		return // no rule names it; keyword searches use Event.Keywords
 	}
 	i := int32(len(s.vals))
-	s.vals = append(s.vals, fval{raw: value})
+	s.vals = append(s.vals, v)
 	for _, r := range refs {
 		f := r.field
 		cur := s.stamp[f] == s.gen
@@ -235,7 +274,7 @@ func (s *scratch) field(f int32) int32 {
 func (s *scratch) low(i int32) string {
 	v := &s.vals[i]
 	if !v.lowered {
-		v.low, v.lowered = s.lower(v.raw), true
+		v.low, v.lowered = s.lower(s.raw(i)), true
 	}
 	return v.low
 }

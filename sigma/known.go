@@ -70,7 +70,7 @@ func (rs *Ruleset) addKnownLits(lits []map[string]int32, litList [][]string) []k
 // prefix and suffix tests compare the ends of the raw value when those are
 // ASCII.
 func (m *valueMatcher) matchStr(s *scratch, i int32, known bool) bool {
-	raw := s.vals[i].raw
+	raw := s.raw(i)
 	for k := range m.alts {
 		p := &m.alts[k]
 		if known && p.pat >= 0 {

@@ -140,6 +140,12 @@ func contains(list []*compiledRule, cr *compiledRule) bool {
 // Len returns the number of compiled rules.
 func (rs *Ruleset) Len() int { return len(rs.rules) }
 
+// Uses reports whether some rule of the set reads the event field name
+// (after the pipeline's field mapping). A FieldRanger may skip the fields for
+// which it is false, and so avoid decoding them: the matcher ignores them
+// anyway. Keyword searches still read every value through Event.Keywords.
+func (rs *Ruleset) Uses(name string) bool { return len(rs.ft.lookup(name)) > 0 }
+
 // Rules returns the compiled rules in load order. Do not modify them.
 func (rs *Ruleset) Rules() []*Rule {
 	out := make([]*Rule, len(rs.rules))
@@ -156,7 +162,7 @@ func (rs *Ruleset) Rules() []*Rule {
 func (rs *Ruleset) Match(ev Event, fn func(*Rule)) {
 	m := rs.pool.Get().(*Matcher)
 	m.Match(ev, fn)
-	m.s.ev = nil
+	m.s.ev, m.s.lz = nil, nil
 	rs.pool.Put(m)
 }
 
@@ -168,7 +174,7 @@ func (rs *Ruleset) MatchRule(r *Rule, ev Event) bool {
 			m := rs.pool.Get().(*Matcher)
 			m.s.reset(ev)
 			ok := cr.match(m.s)
-			m.s.ev = nil
+			m.s.ev, m.s.lz = nil, nil
 			rs.pool.Put(m)
 			return ok
 		}
@@ -205,7 +211,7 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 			if routes := rs.byRoute[s.low(s.nodes[n].val)]; routes != nil {
 				var b1 *bucket
 				if n := s.field(rs.eidF); n >= 0 {
-					b1 = routes[s.vals[s.nodes[n].val].raw]
+					b1 = routes[s.raw(s.nodes[n].val)]
 				}
 				m.matchBuckets(b1, routes["*"], fn)
 			}

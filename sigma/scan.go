@@ -8,7 +8,7 @@ import "strings"
 // its lower-cased form, since lower-casing some non-ASCII letters yields
 // ASCII ones, and only then by the machine of non-ASCII literals.
 func (m *Matcher) scan(f *pfField, i int32) {
-	v := m.s.vals[i].raw
+	v := m.s.raw(i)
 	var acc byte
 	if f.m != nil {
 		acc = m.scanText(f.m, v)

@@ -112,7 +112,7 @@ func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 		if n < 0 {
 			return false
 		}
-		v, other := raw, s.vals[s.nodes[n].val].raw
+		v, other := raw, s.raw(s.nodes[n].val)
 		if !m.cased {
 			v, other = low, s.low(s.nodes[n].val)
 		}
