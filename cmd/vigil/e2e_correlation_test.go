@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"time"
 )
 
 // TestCorrelationStateSurvivesRestart: half of a burst of failed FHIR logins
@@ -52,7 +53,13 @@ func TestCorrelationStateSurvivesRestart(t *testing.T) {
 
 	srv = startServer(t, data, addr, rules...)
 	post(srv, rest)
-	waitFor(t, func() bool { return correlationFindings(srv) >= 1 }, "correlation finding after the restart")
+	deadline := time.Now().Add(60 * time.Second)
+	for correlationFindings(srv) < 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no correlation finding after the restart; server log:\n%s", srv.output.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if n := correlationFindings(srv); n != 1 {
 		t.Fatalf("%d correlation findings, want 1", n)
 	}

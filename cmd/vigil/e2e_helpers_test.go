@@ -65,7 +65,7 @@ type server struct {
 
 func startServer(t *testing.T, data, addr string, extra ...string) *server {
 	t.Helper()
-	args := append([]string{"serve", "--data", data, "--listen", addr, "--log-level", "warn"}, extra...)
+	args := append([]string{"serve", "--data", data, "--listen", addr, "--log-level", "info"}, extra...)
 	cmd := exec.Command(vigilBinary(t), args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
