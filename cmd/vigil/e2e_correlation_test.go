@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,21 +49,55 @@ func TestCorrelationStateSurvivesRestart(t *testing.T) {
 	waitFor(t, func() bool {
 		return srv.count(t, "/api/v1/events/count") == int64(len(first))
 	}, "first half stored")
+	// Let the detector consume the first half before stopping, so the test
+	// is about saved state (redelivery of un-acked events is tested in
+	// internal/pipeline). The pending gauge refreshes every 5 s.
+	time.Sleep(5500 * time.Millisecond)
+	waitFor(t, func() bool {
+		return strings.Contains(srv.metrics(t), `vigil_pipeline_pending{consumer="detect"} 0`)
+	}, "detector caught up")
 	if n := correlationFindings(srv); n != 0 {
 		t.Fatalf("correlation fired after %d of %d events", len(first), len(lines))
 	}
 	srv.stop() // clean shutdown saves the detector state
+	firstLog := srv.output.String()
 
 	srv = startServer(t, data, addr, rules...)
 	post(srv, rest)
 	deadline := time.Now().Add(60 * time.Second)
 	for correlationFindings(srv) < 1 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no correlation finding after the restart; server log:\n%s", srv.output.String())
+			t.Fatalf("no correlation finding after the restart; first server:\n%s\nsecond server:\n%s",
+				grepOut(firstLog, "route=/api/v1/findings"), grepOut(srv.output.String(), "route=/api/v1/findings"))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	if n := correlationFindings(srv); n != 1 {
 		t.Fatalf("%d correlation findings, want 1", n)
 	}
+}
+
+// grepOut drops the lines of log that contain noise.
+func grepOut(log, noise string) string {
+	var keep []string
+	for _, l := range strings.Split(log, "\n") {
+		if !strings.Contains(l, noise) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// metrics returns the server's Prometheus text.
+func (s *server) metrics(t *testing.T) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+s.addr+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
