@@ -9,7 +9,8 @@ import (
 
 // codecVersion is the first byte of every encoded Event; bump it when the
 // layout changes and keep decoding the old one.
-const codecVersion = 1
+// Version 2 added Entities.Email.
+const codecVersion = 2
 
 // MarshalBinary encodes the Event compactly for the pipeline (JetStream
 // message bodies). It never fails.
@@ -25,7 +26,7 @@ func (e *Event) AppendBinary(b []byte) []byte {
 	b = binary.AppendVarint(b, timeNanos(e.Ingested))
 	b = appendString(b, string(e.Format))
 	for _, s := range [...]string{e.Entities.User, e.Entities.Host, e.Entities.SrcIP,
-		e.Entities.DstIP, e.Entities.Patient, e.Entities.Device} {
+		e.Entities.DstIP, e.Entities.Patient, e.Entities.Device, e.Entities.Email} {
 		b = appendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.Fields)))
@@ -42,7 +43,8 @@ func (e *Event) AppendBinary(b []byte) []byte {
 // of data, so data may be reused afterwards.
 func (e *Event) UnmarshalBinary(data []byte) error {
 	d := decoder{buf: data}
-	if v := d.byte(); v != codecVersion {
+	v := d.byte()
+	if v != 1 && v != codecVersion {
 		return fmt.Errorf("event codec: unknown version %d", v)
 	}
 	e.ID = d.string()
@@ -51,6 +53,9 @@ func (e *Event) UnmarshalBinary(data []byte) error {
 	e.Format = Format(d.string())
 	e.Entities = Entities{User: d.string(), Host: d.string(), SrcIP: d.string(),
 		DstIP: d.string(), Patient: d.string(), Device: d.string()}
+	if v >= 2 {
+		e.Entities.Email = d.string()
+	}
 	n := d.uvarint()
 	if d.err == nil && n > uint64(len(d.buf)) {
 		d.err = errors.New("event codec: field count exceeds data")

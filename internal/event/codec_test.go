@@ -12,7 +12,7 @@ func sample() *Event {
 		Time:     time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
 		Ingested: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),
 		Format:   FormatWinFlat,
-		Entities: Entities{User: "alice", Host: "ws1", SrcIP: "10.0.0.1", Patient: "p1"},
+		Entities: Entities{User: "alice", Host: "ws1", SrcIP: "10.0.0.1", Patient: "p1", Email: "a@b.example"},
 		Raw:      []byte(`{"EventID":4624}`),
 	}
 	ev.Add("EventID", "4624", KindNumber)
@@ -147,4 +147,25 @@ func FuzzDecodeBatch(f *testing.F) {
 			t.Fatalf("re-encode differs: %v", err)
 		}
 	})
+}
+
+// Messages written before Entities.Email existed (codec version 1) still decode.
+func TestDecodeVersion1(t *testing.T) {
+	e := Event{ID: "x", Format: FormatECS, Entities: Entities{User: "u", Device: "d"},
+		Fields: []Field{{Key: "k", Value: "v"}}, Raw: []byte("{}")}
+	b := e.AppendBinary(nil)
+	// Rebuild as version 1: drop the trailing empty Email string (one zero
+	// byte after Device) and set the version byte.
+	v1 := []byte{1}
+	v1 = appendString(v1, e.ID)
+	v1 = append(v1, b[1+1+len(e.ID):]...)
+	idx := 1 + 1 + len(e.ID) + 1 + 1 + 1 + len(e.Format) + 1 + len("u") + 1 + 1 + 1 + 1 + 1 + len("d")
+	v1 = append(v1[:idx], v1[idx+1:]...)
+	var got Event
+	if err := got.UnmarshalBinary(v1); err != nil {
+		t.Fatal(err)
+	}
+	if got.Entities.User != "u" || got.Entities.Device != "d" || got.Entities.Email != "" || len(got.Fields) != 1 {
+		t.Fatalf("decoded %+v", got)
+	}
 }

@@ -24,6 +24,7 @@ const (
 	FieldDestIP    = "destination.ip"
 	FieldPatient   = "patient.id"
 	FieldDevice    = "device.id"
+	FieldEmail     = "email.from.address" // sender of an email (ECS)
 	FieldAction    = "event.action"
 	FieldOutcome   = "event.outcome"
 	FieldDataset   = "event.dataset"
@@ -72,12 +73,13 @@ type Entities struct {
 	DstIP   string `json:"dst_ip,omitempty"`
 	Patient string `json:"patient,omitempty"`
 	Device  string `json:"device,omitempty"`
+	Email   string `json:"email,omitempty"` // sender address of an email
 }
 
 // PartitionKey is the entity that keyed state of this event belongs to: the
-// user if known, else the host, device, source ip, patient. "" when none.
+// user if known, else the host, device, source ip, patient, email sender. "" when none.
 func (e Entities) PartitionKey() string {
-	for _, k := range [...]string{e.User, e.Host, e.Device, e.SrcIP, e.Patient} {
+	for _, k := range [...]string{e.User, e.Host, e.Device, e.SrcIP, e.Patient, e.Email} {
 		if k != "" {
 			return k
 		}
@@ -159,4 +161,5 @@ func (e *Event) SetEntityFields() {
 	set(FieldDestIP, e.Entities.DstIP)
 	set(FieldPatient, e.Entities.Patient)
 	set(FieldDevice, e.Entities.Device)
+	set(FieldEmail, e.Entities.Email)
 }

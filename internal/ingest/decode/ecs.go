@@ -44,6 +44,8 @@ func decodeECS(b *builder, v *fastjson.Value, ev *event.Event) error {
 			setOnce(&ev.Entities.Patient, f.Value)
 		case event.FieldDevice:
 			setOnce(&ev.Entities.Device, f.Value)
+		case event.FieldEmail:
+			setOnce(&ev.Entities.Email, f.Value)
 		case "event.id":
 			eventID = first(eventID, f.Value)
 		}

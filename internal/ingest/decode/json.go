@@ -41,6 +41,8 @@ func decodeJSON(b *builder, v *fastjson.Value, ev *event.Event) error {
 			setOnce(&ev.Entities.Patient, f.Value)
 		case event.FieldDevice:
 			setOnce(&ev.Entities.Device, f.Value)
+		case event.FieldEmail:
+			setOnce(&ev.Entities.Email, f.Value)
 		}
 	}
 	return nil

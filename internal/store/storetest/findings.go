@@ -83,7 +83,7 @@ func wantFindings(fs []finding.Finding, q store.FindingQuery) []string {
 		case q.Detector != "" && f.Detector != q.Detector,
 			q.RuleID != "" && f.RuleID != q.RuleID,
 			f.Severity.Rank() < q.MinSeverity.Rank(),
-			q.Entity != "" && !slices.Contains([]string{e.User, e.Host, e.SrcIP, e.DstIP, e.Patient, e.Device}, q.Entity),
+			q.Entity != "" && !slices.Contains([]string{e.User, e.Host, e.SrcIP, e.DstIP, e.Patient, e.Device, e.Email}, q.Entity),
 			!q.From.IsZero() && f.Time.Before(q.From),
 			!q.To.IsZero() && !f.Time.Before(q.To):
 			continue

@@ -124,11 +124,11 @@ func optTime(n *int64) *time.Time {
 
 // EntityKeys lists the finding's non-empty entity keys (the rows of
 // finding_entities), in the order user, host, src_ip, dst_ip, patient,
-// device.
+// device, email.
 func EntityKeys(f *finding.Finding) []string {
 	e := f.Entities
 	var out []string
-	for _, k := range [...]string{e.User, e.Host, e.SrcIP, e.DstIP, e.Patient, e.Device} {
+	for _, k := range [...]string{e.User, e.Host, e.SrcIP, e.DstIP, e.Patient, e.Device, e.Email} {
 		if k != "" {
 			out = append(out, k)
 		}
