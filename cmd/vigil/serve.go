@@ -45,7 +45,7 @@ func newServeCmd() *cobra.Command {
 	f.Int64Var(&cfg.MaxInflightBytes, "max-inflight-bytes", cfg.MaxInflightBytes, "ingest bytes in flight before 429")
 	f.Int64Var(&cfg.MemoryLimit, "memory-limit", cfg.MemoryLimit, "Go soft memory limit in bytes (the GC works harder near it); 0 = none")
 	f.BoolVar(&cfg.Workers, "workers", cfg.Workers, "run the store and detection consumers in this process")
-	f.StringSliceVar(&cfg.Rules, "rules", nil, "Sigma rule files or directories (repeatable or comma-separated); reload with SIGHUP or POST /api/v1/rules/reload")
+	f.StringSliceVar(&cfg.Rules, "rules", cfg.Rules, "Sigma rule files or directories, or builtin:healthcare (the embedded pack), repeatable or comma-separated; none = no Sigma rules; reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")

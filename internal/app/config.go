@@ -33,7 +33,7 @@ type Config struct {
 	MemoryLimit      int64 // Go soft memory limit (GOMEMLIMIT) in bytes; 0 = none
 	Workers          bool  // run the store and detect consumers (false for an API-only node)
 
-	Rules       []string // Sigma rule files or directories (none = no sigma detector)
+	Rules       []string // Sigma rule files, directories or builtin:NAME packs (empty or "none" = no sigma detector)
 	SigmaConfig string   // Sigma placeholder configuration (YAML) for the expand modifier
 	// SigmaPipeline is the Sigma processing pipeline: a built-in name
 	// (windows, ecs; "" = windows) or a YAML pipeline file.
@@ -56,6 +56,7 @@ func Defaults() Config {
 		MaxInflightBytes: 256 << 20,
 		MemoryLimit:      2 << 30,
 		Workers:          true,
+		Rules:            []string{"builtin:healthcare"},
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // server can reload it.
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	ds := []detect.Detector{logclear.New()}
-	if len(cfg.Rules) == 0 {
+	if len(cfg.Rules) == 0 || len(cfg.Rules) == 1 && (cfg.Rules[0] == "none" || cfg.Rules[0] == "") {
 		return ds, nil, nil
 	}
 	log := cfg.Logger

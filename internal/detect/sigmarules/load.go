@@ -11,8 +11,27 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigil-soc/vigil/rules"
 	"github.com/vigil-soc/vigil/sigma"
 )
+
+// BuiltinPrefix names an embedded rule pack in a rule path:
+// "builtin:healthcare" is the pack in rules/healthcare.
+const BuiltinPrefix = "builtin:"
+
+// ruleFile is one rule file, on disk (fsys nil) or in an embedded pack.
+type ruleFile struct {
+	name string
+	fsys fs.FS
+	path string // within fsys
+}
+
+func (f ruleFile) read() ([]byte, error) {
+	if f.fsys == nil {
+		return os.ReadFile(f.name)
+	}
+	return fs.ReadFile(f.fsys, f.path)
+}
 
 // Loaded is the result of loading rule files: the compiled ruleset and every
 // problem found, by file.
@@ -81,13 +100,13 @@ func Load(paths []string, cfg sigma.Config, placeholders []byte) (*Loaded, error
 	var filters []*sigma.Filter
 	out := &Loaded{Files: len(files)}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := f.read()
 		if err != nil {
 			return nil, fmt.Errorf("sigma rules: %w", err)
 		}
-		fmt.Fprintf(h, "\x00%s\x00%d\x00", f, len(data))
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", f.name, len(data))
 		h.Write(data)
-		docs, err := sigma.Parse(data, f)
+		docs, err := sigma.Parse(data, f.name)
 		rules = append(rules, docs.Rules...)
 		filters = append(filters, docs.Filters...)
 		out.Correlations = append(out.Correlations, docs.Correlations...)
@@ -116,38 +135,60 @@ func splitJoined(err error) []error {
 }
 
 // ruleFiles lists the rule files under paths: a file is taken as it is
-// (whatever its extension), a directory contributes its .yml and .yaml files.
-func ruleFiles(paths []string) ([]string, error) {
+// (whatever its extension), a directory contributes its .yml and .yaml
+// files, "builtin:NAME" the files of an embedded pack.
+func ruleFiles(paths []string) ([]ruleFile, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("sigma rules: no rule path given")
 	}
-	var files []string
+	var files []ruleFile
 	for _, p := range paths {
+		if name, ok := strings.CutPrefix(p, BuiltinPrefix); ok {
+			pack, found := rules.Pack(name)
+			if !found {
+				return nil, fmt.Errorf("sigma rules: no built-in rule pack %q (have %s)", name,
+					strings.Join(rules.Names(), ", "))
+			}
+			err := walkRules(pack, func(path string) {
+				files = append(files, ruleFile{name: p + "/" + path, fsys: pack, path: path})
+			})
+			if err != nil {
+				return nil, fmt.Errorf("sigma rules: %w", err)
+			}
+			continue
+		}
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("sigma rules: %w", err)
 		}
 		if !st.IsDir() {
-			files = append(files, p)
+			files = append(files, ruleFile{name: p})
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if ext := strings.ToLower(filepath.Ext(path)); ext == ".yml" || ext == ".yaml" {
-				files = append(files, path)
-			}
-			return nil
+		err = walkRules(os.DirFS(p), func(path string) {
+			files = append(files, ruleFile{name: filepath.Join(p, filepath.FromSlash(path))})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("sigma rules: %w", err)
 		}
 	}
 	return files, nil
+}
+
+// walkRules calls add with the slash path of every .yml/.yaml file of fsys,
+// in lexical order.
+func walkRules(fsys fs.FS, add func(path string)) error {
+	return fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			if ext := strings.ToLower(filepath.Ext(path)); ext == ".yml" || ext == ".yaml" {
+				add(path)
+			}
+		}
+		return nil
+	})
 }
 
 // LoadPlaceholders reads a placeholder configuration file ("" gives none).
