@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,6 +22,10 @@ type Record struct {
 	ID   string
 	Data []byte
 }
+
+// ErrUnreadable is wrapped by Import errors about the input itself (broken
+// gzip, read failure), as opposed to failures to store it.
+var ErrUnreadable = errors.New("unreadable input")
 
 // MetaKind is the record kind under which the Holder persists its version.
 const MetaKind = "_meta"
@@ -113,7 +118,7 @@ func (h *Holder) Import(ctx context.Context, name string, k Kind, r io.Reader) (
 		res.Rejected = []Rejection{}
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", name, err)
+		return res, fmt.Errorf("%s: %w: %w", name, ErrUnreadable, err)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
