@@ -74,14 +74,18 @@ func ContextImport(ctx context.Context, o ContextImportOptions) error {
 		if err != nil {
 			return err
 		}
-		imp = func(ctx context.Context, path string) (hospital.Result, error) { return postContext(ctx, c, path, o.Kind) }
+		imp = func(ctx context.Context, path string) (hospital.Result, error) {
+			return postContext(ctx, c, path, o.Kind)
+		}
 	} else {
 		h, done, err := localHolder(ctx, o.Store)
 		if err != nil {
 			return err
 		}
 		defer done()
-		imp = func(ctx context.Context, path string) (hospital.Result, error) { return importLocal(ctx, h, path, o.Kind) }
+		imp = func(ctx context.Context, path string) (hospital.Result, error) {
+			return importLocal(ctx, h, path, o.Kind)
+		}
 	}
 	var failed []string
 	for _, f := range files {
