@@ -29,6 +29,7 @@ func build(r *records, version string) *Context {
 	}
 	for id, p := range r.patients {
 		p.Address.City, p.Address.PostalCode = intern(p.Address.City), intern(p.Address.PostalCode)
+		p.NameKey, p.AddrKey = NameKey(p.Given, p.Family), AddressKey(p.Address)
 		c.patients[id] = &p
 	}
 	for _, e := range r.encounters {
@@ -97,10 +98,10 @@ func buildStaff(c *Context, r *records) {
 		}
 		s.Role, s.Department = intern(strings.ToLower(s.Role)), intern(s.Department)
 		s.Address.City, s.Address.PostalCode = intern(s.Address.City), intern(s.Address.PostalCode)
+		s.NameKey, s.AddrKey = NameKey(s.FirstName, s.LastName), AddressKey(s.Address)
 		p := &s
 		c.staffByUser[s.UserID] = p
 		c.staffByEmp[s.EmployeeID] = p
-		k := NameKey(s.FirstName, s.LastName)
-		c.staffByName[k] = append(c.staffByName[k], p)
+		c.staffByName[s.NameKey] = append(c.staffByName[s.NameKey], p)
 	}
 }

@@ -2,6 +2,7 @@ package hospital
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -73,6 +74,14 @@ func (c *Context) StaffNamed(first, last string) []*Staff {
 		return nil
 	}
 	return c.staffByName[NameKey(first, last)]
+}
+
+// StaffByNameKey returns the employees whose NameKey is key.
+func (c *Context) StaffByNameKey(key string) []*Staff {
+	if c == nil {
+		return nil
+	}
+	return c.staffByName[key]
 }
 
 // Asset finds a device by asset_id, hostname (case-insensitive), ip or mac.
@@ -193,4 +202,19 @@ func intern(s string) string {
 		return ""
 	}
 	return unique.Make(s).Value()
+}
+
+// earthRadius is the mean Earth radius in metres (IUGG).
+const earthRadius = 6371008.8
+
+// DistanceMeters is the great-circle (haversine) distance between two known
+// points, or -1 when either is unknown.
+func DistanceMeters(a, b Geo) float64 {
+	if !a.OK || !b.OK {
+		return -1
+	}
+	rad := math.Pi / 180
+	dLat, dLon := (b.Lat-a.Lat)*rad, (b.Lon-a.Lon)*rad
+	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * earthRadius * math.Asin(math.Min(1, math.Sqrt(h)))
 }

@@ -241,3 +241,18 @@ func TestLoadRebuildsFromStore(t *testing.T) {
 		t.Fatalf("version after restart import %q, %v", res.Version, err)
 	}
 }
+
+func TestDistanceMeters(t *testing.T) {
+	// one thousandth of a degree of latitude is about 111 m everywhere
+	d := DistanceMeters(Geo{Lat: 40, Lon: -75, OK: true}, Geo{Lat: 40.001, Lon: -75, OK: true})
+	if d < 110 || d > 112 {
+		t.Fatalf("distance %v m", d)
+	}
+	// Paris–London is about 344 km
+	if d := DistanceMeters(Geo{48.8566, 2.3522, true}, Geo{51.5074, -0.1278, true}); d < 340e3 || d > 348e3 {
+		t.Fatalf("Paris-London %v m", d)
+	}
+	if DistanceMeters(Geo{}, Geo{Lat: 1, OK: true}) != -1 {
+		t.Fatal("unknown point must give -1")
+	}
+}

@@ -55,6 +55,9 @@ type Staff struct {
 	Terminated time.Time // zero = employed
 	ManagerID  string
 	FromRoster bool // true when from staff.csv (authoritative over FHIR)
+	// NameKey and AddrKey are NameKey(first, last) and AddressKey(address),
+	// filled in snapshots (not stored).
+	NameKey, AddrKey string `json:"-"`
 }
 
 // Asset is one device from assets.csv.
@@ -85,6 +88,9 @@ type Patient struct {
 	// "V" (very restricted), "R" (restricted) or "".
 	Confidentiality string
 	Contacts        []Person
+	// NameKey and AddrKey are NameKey(given, family) and AddressKey(address),
+	// filled in snapshots (not stored).
+	NameKey, AddrKey string `json:"-"`
 }
 
 // Practitioner is a FHIR Practitioner (id = employee_id).
