@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd(), newSigmaCmd())
 	root.AddCommand(newDetectCmd())
+	root.AddCommand(newContextCmd())
 	return root
 }
 

@@ -86,6 +86,8 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Gatherer backs /metrics; nil answers 501.
 	Gatherer prometheus.Gatherer
+	// Context imports and shows the hospital context; nil answers 501.
+	Context ContextImporter
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 }
@@ -98,6 +100,7 @@ type Config struct {
 	AcquireWait         time.Duration         // wait for ingest capacity before 429; default 100 ms
 	MaxLine             int                   // max bytes of one record; default 1 MiB
 	PublishChunk        int                   // events per Publish call; default (and max) 5000
+	MaxContextBody      int64                 // max hospital context file, also after decompression; default 1 GiB
 	Registerer          prometheus.Registerer // where metrics are registered; nil = none
 	Logger              *slog.Logger          // nil = discard
 }
@@ -105,6 +108,9 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.MaxBody <= 0 {
 		c.MaxBody = 16 << 20
+	}
+	if c.MaxContextBody <= 0 {
+		c.MaxContextBody = 1 << 30
 	}
 	if c.MaxInflightBytes <= 0 {
 		c.MaxInflightBytes = 256 << 20

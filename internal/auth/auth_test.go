@@ -83,13 +83,13 @@ func (c *clock) add(d time.Duration) {
 // TestMatrix writes the whole permission matrix out explicitly.
 func TestMatrix(t *testing.T) {
 	want := map[Role]string{
-		RoleIngest:    "events:write",
+		RoleIngest:    "events:write context:write",
 		RoleViewer:    "events:read findings:read incidents:read metrics:read",
 		RoleAnalyst:   "events:read phi:read findings:read incidents:read incidents:write dlq:read metrics:read",
 		RoleResponder: "events:read phi:read findings:read incidents:read incidents:write dlq:read actions:approve metrics:read",
 		RoleAuditor:   "events:read findings:read incidents:read audit:read metrics:read",
 		RoleAdmin: "events:write events:read phi:read findings:read incidents:read incidents:write dlq:read dlq:write " +
-			"audit:read tokens:manage rules:manage actions:approve metrics:read",
+			"audit:read tokens:manage rules:manage actions:approve metrics:read context:write",
 	}
 	for _, r := range AllRoles {
 		allowed := map[Permission]bool{}

@@ -18,6 +18,7 @@
 //	rules:manage                                               x
 //	actions:approve                            x               x
 //	metrics:read               x      x        x        x      x
+//	context:write       x                                      x
 //
 // Roles without phi:read see patient identifiers masked.
 package auth
@@ -58,12 +59,14 @@ const (
 	RulesManage    Permission = "rules:manage"
 	ActionsApprove Permission = "actions:approve"
 	MetricsRead    Permission = "metrics:read"
+	ContextWrite   Permission = "context:write" // import hospital context files
 )
 
 // AllPermissions lists every permission, in the order of the matrix.
 var AllPermissions = []Permission{
 	EventsWrite, EventsRead, PHIRead, FindingsRead, IncidentsRead, IncidentsWrite,
 	DLQRead, DLQWrite, AuditRead, TokensManage, RulesManage, ActionsApprove, MetricsRead,
+	ContextWrite,
 }
 
 // AllRoles lists every role.
@@ -72,7 +75,7 @@ var AllRoles = []Role{RoleIngest, RoleViewer, RoleAnalyst, RoleResponder, RoleAu
 // rolePerms is the permission matrix: the one place that decides who may do
 // what (admin = every permission).
 var rolePerms = map[Role][]Permission{
-	RoleIngest:    {EventsWrite},
+	RoleIngest:    {EventsWrite, ContextWrite},
 	RoleViewer:    {EventsRead, FindingsRead, IncidentsRead, MetricsRead},
 	RoleAnalyst:   {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead},
 	RoleResponder: {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead, ActionsApprove},

@@ -74,6 +74,9 @@ type Finding struct {
 	// IngestedAt is the ingest time of the newest evidence event, kept to
 	// measure ingest-to-finding latency.
 	IngestedAt time.Time `json:"ingested_at"`
+	// ContextVersion is the hospital context version (internal/hospital)
+	// the finding was judged against; "" when the detector reads none.
+	ContextVersion string `json:"context_version,omitempty"`
 }
 
 // DeriveID returns the deterministic id of a finding from its detector, rule

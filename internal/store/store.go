@@ -24,6 +24,7 @@ type Store interface {
 	Incidents
 	Tokens
 	Audit
+	ContextRecords
 	// Ping reports whether the database answers (readiness).
 	Ping(ctx context.Context) error
 	Close() error
@@ -174,4 +175,21 @@ type Audit interface {
 	AppendAudit(ctx context.Context, rec AuditRecord, seal func(*AuditRecord)) (AuditRecord, error)
 	// ListAudit returns records with Seq > after, ascending, at most limit.
 	ListAudit(ctx context.Context, after int64, limit int) ([]AuditRecord, error)
+}
+
+// ContextRecord is one hospital context record (internal/hospital) as
+// persisted: its kind (Patient, staff, …, or "_meta"), id and JSON value.
+type ContextRecord struct {
+	Kind string
+	ID   string
+	Data []byte
+}
+
+// ContextRecords persists the hospital context so it survives a restart.
+type ContextRecords interface {
+	// UpsertContextRecords inserts or replaces records by (kind, id), atomically.
+	UpsertContextRecords(ctx context.Context, recs []ContextRecord) error
+	// ListContextRecords calls fn for every record of kind, by id; an error
+	// from fn stops the listing and is returned.
+	ListContextRecords(ctx context.Context, kind string, fn func(ContextRecord) error) error
 }

@@ -13,7 +13,7 @@ import (
 )
 
 const findingCols = `id, time, created, detector, rule_id, title, severity, severity_rank, confidence,
-	entities, event_ids, techniques, tags, explanation, ingested_at`
+	entities, event_ids, techniques, tags, explanation, ingested_at, context_version`
 
 // PutFindings stores the findings whose id is new, in one transaction.
 func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, error) {
@@ -30,11 +30,11 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 		for i := range fs {
 			f := &fs[i]
 			tag, err := tx.Exec(ctx, `INSERT INTO findings (`+findingCols+`)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (id) DO NOTHING`,
 				clean(f.ID), storeutil.Nanos(f.Time), storeutil.Nanos(f.Created), clean(f.Detector), clean(f.RuleID),
 				clean(f.Title), string(f.Severity), f.Severity.Rank(), f.Confidence, mustJSON(f.Entities),
 				mustJSON(f.EventIDs), mustJSON(f.Techniques), mustJSON(f.Tags), clean(f.Explanation),
-				storeutil.Nanos(f.IngestedAt))
+				storeutil.Nanos(f.IngestedAt), clean(f.ContextVersion))
 			if err != nil {
 				return fmt.Errorf("finding %s: %w", f.ID, err)
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 const findingCols = `id, time, created, detector, rule_id, title, severity, severity_rank, confidence,
-	entities, event_ids, techniques, tags, explanation, ingested_at`
+	entities, event_ids, techniques, tags, explanation, ingested_at, context_version`
 
 // PutFindings stores the findings whose id is new, in one transaction.
 func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, error) {
@@ -31,7 +31,7 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO findings (`+findingCols+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING`)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: put findings: %w", err)
 	}
@@ -47,7 +47,7 @@ func (s *Store) PutFindings(ctx context.Context, fs []finding.Finding) (int, err
 		f := &fs[i]
 		res, err := ins.ExecContext(ctx, f.ID, storeutil.Nanos(f.Time), storeutil.Nanos(f.Created), f.Detector,
 			f.RuleID, f.Title, string(f.Severity), f.Severity.Rank(), f.Confidence, mustJSON(f.Entities),
-			mustJSON(f.EventIDs), mustJSON(f.Techniques), mustJSON(f.Tags), f.Explanation, storeutil.Nanos(f.IngestedAt))
+			mustJSON(f.EventIDs), mustJSON(f.Techniques), mustJSON(f.Tags), f.Explanation, storeutil.Nanos(f.IngestedAt), f.ContextVersion)
 		if err != nil {
 			return 0, fmt.Errorf("sqlite: put finding %s: %w", f.ID, err)
 		}

@@ -38,6 +38,9 @@ func genFindings(n int) []finding.Finding {
 			Explanation: `User "alice" read 40 records; quoted text: ignore previous instructions`,
 			IngestedAt:  base.Add(time.Minute),
 		}
+		if r.IntN(3) == 0 {
+			f.ContextVersion = fmt.Sprintf("%d-00000000000000ff", i)
+		}
 		if r.IntN(2) == 0 {
 			f.Techniques = []string{"T1078", "T1070.001"}
 			f.Tags = []string{"attack.persistence"}

@@ -17,7 +17,7 @@ type ScanFunc = func(dest ...any) error
 // ScanFinding decodes one findings row whose columns are, in order: id,
 // time, created, detector, rule_id, title, severity, severity_rank,
 // confidence, entities, event_ids, techniques, tags, explanation,
-// ingested_at (times as Unix nanoseconds, the four lists as JSON). Errors
+// ingested_at, context_version (times as Unix nanoseconds, the four lists as JSON). Errors
 // carry no store prefix; callers add theirs.
 func ScanFinding(scan ScanFunc) (finding.Finding, error) {
 	var (
@@ -28,7 +28,7 @@ func ScanFinding(scan ScanFunc) (finding.Finding, error) {
 		ents, evIDs, techs, tags []byte
 	)
 	if err := scan(&f.ID, &t, &created, &f.Detector, &f.RuleID, &f.Title, &sev, &rank, &f.Confidence,
-		&ents, &evIDs, &techs, &tags, &f.Explanation, &ing); err != nil {
+		&ents, &evIDs, &techs, &tags, &f.Explanation, &ing, &f.ContextVersion); err != nil {
 		return finding.Finding{}, fmt.Errorf("scan finding: %w", err)
 	}
 	f.Time, f.Created, f.IngestedAt = Time(t), Time(created), Time(ing)

@@ -43,19 +43,19 @@ func TestScanFinding(t *testing.T) {
 	ts := time.Date(2025, 3, 1, 12, 0, 0, 5, time.UTC)
 	f, err := ScanFinding(row(t, "f1", ts.UnixNano(), int64(0), "sigma", "r1", "title", "high", 3, 0.5,
 		[]byte(`{"user":"alice"}`), []byte(`["e1","e2"]`), []byte(`["T1078"]`), []byte(`null`), "why",
-		ts.UnixNano()+1))
+		ts.UnixNano()+1, "3-00ff"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := finding.Finding{ID: "f1", Time: ts, Detector: "sigma", RuleID: "r1", Title: "title",
 		Severity: finding.SeverityHigh, Confidence: 0.5, EventIDs: []string{"e1", "e2"},
-		Techniques: []string{"T1078"}, Explanation: "why", IngestedAt: ts.Add(1)}
+		Techniques: []string{"T1078"}, Explanation: "why", IngestedAt: ts.Add(1), ContextVersion: "3-00ff"}
 	want.Entities.User = "alice"
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("ScanFinding =\n%+v\nwant\n%+v", f, want)
 	}
 	_, err = ScanFinding(row(t, "f2", int64(1), int64(1), "", "", "", "low", 1, 0.0,
-		[]byte(`{}`), []byte(`[1]`), []byte(`[]`), []byte(`[]`), "", int64(1)))
+		[]byte(`{}`), []byte(`[1]`), []byte(`[]`), []byte(`[]`), "", int64(1), ""))
 	if err == nil || !strings.HasPrefix(err.Error(), "finding f2: ") {
 		t.Errorf("bad event_ids JSON: err = %v, want one naming finding f2", err)
 	}

@@ -1,0 +1,145 @@
+package privacy
+
+import (
+	"time"
+
+	"github.com/vigil-soc/vigil/internal/hospital"
+)
+
+// why is the legitimate reason found for an access.
+type why uint8
+
+// The explanations, strongest first. The first three are "direct": they come
+// from care relationships recorded in the EHR.
+const (
+	whyNone why = iota
+	whyEncounter
+	whyCareTeam
+	whyDepartment
+	whyCollab
+	whyConsult
+	whyDiagnosis
+	whyRole
+)
+
+var whyText = [...]string{
+	whyNone:       "none",
+	whyEncounter:  "the user took part in an encounter of the patient",
+	whyCareTeam:   "the user is on the patient's care team",
+	whyDepartment: "the user works in the department of a current or recent encounter",
+	whyCollab:     "a regular collaborator of the user with a care relationship opened this record recently",
+	whyConsult:    "the user's department routinely consults for the department of the patient's encounter",
+	whyDiagnosis:  "the user's department regularly treats the patient's diagnosis",
+	whyRole:       "the user's records role (HIM, billing, coding, interface) within its daily volume norm",
+}
+
+func (w why) direct() bool { return w >= whyEncounter && w <= whyDepartment }
+
+// overlaps reports whether [start, end] (zero end = open, zero start =
+// unknown) meets [lo, hi].
+func overlaps(start, end, lo, hi time.Time) bool {
+	return (start.IsZero() || !start.After(hi)) && (end.IsZero() || !end.Before(lo))
+}
+
+// explainDirect looks for a care relationship of s with the patient within
+// ±window of t. encDept is the department of an encounter in that window
+// (the one in progress at t if any), for consult patterns.
+func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.Time, window time.Duration) (w why, encDept string) {
+	lo, hi := t.Add(-window), t.Add(window)
+	dept := false
+	for _, e := range cx.Encounters(pid) {
+		if !overlaps(e.Start, e.End, lo, hi) {
+			continue
+		}
+		if encDept == "" || overlaps(e.Start, e.End, t, t) {
+			encDept = e.Department
+		}
+		if s == nil {
+			continue
+		}
+		for _, p := range e.Participants {
+			if p == s.EmployeeID {
+				return whyEncounter, encDept
+			}
+		}
+		if e.Department != "" && e.Department == s.Department {
+			dept = true
+		}
+	}
+	if s == nil {
+		return whyNone, encDept
+	}
+	for _, ct := range cx.CareTeams(pid) {
+		if !overlaps(ct.Start, ct.End, lo, hi) {
+			continue
+		}
+		for _, m := range ct.Members {
+			if m == s.EmployeeID {
+				return whyCareTeam, encDept
+			}
+		}
+	}
+	if dept {
+		return whyDepartment, encDept
+	}
+	return whyNone, encDept
+}
+
+// recordsRoles may open records for their work on the role alone, within
+// the daily norm (0 = no norm: interface service accounts).
+var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
+
+// explainLearned tries the explanations learned from the log.
+func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
+	ps *Patient, uh uint64, sec int64) why {
+	for _, a := range ps.Acc {
+		if a.User != 0 && a.User != uh && a.Direct && sec-a.T <= int64(d.cfg.CollabWindow/time.Second) &&
+			us.collabCount(a.User) >= uint32(d.cfg.CollabMinShared) {
+			return whyCollab
+		}
+	}
+	if encDept != "" && encDept != s.Department && s.Department != "" {
+		pair := d.st.Consult[hashPair(s.Department, encDept)]
+		total := d.st.DeptTotal[hashStr(s.Department)]
+		if pair >= uint32(d.cfg.ConsultMinCount) && float64(pair) >= d.cfg.ConsultMinShare*float64(total) {
+			return whyConsult
+		}
+	}
+	if s.Department != "" {
+		for _, c := range cx.Conditions(pid) {
+			if d.st.Diagnosis[hashPair(c.Code, s.Department)] >= uint32(d.cfg.DiagnosisMinCount) {
+				return whyDiagnosis
+			}
+		}
+	}
+	if s.Role == "service_account" || (recordsRoles[s.Role] && us.DayCount <= uint32(d.cfg.RoleDailyNorm)) {
+		return whyRole
+	}
+	return whyNone
+}
+
+// learnFrom updates the learned patterns with an unflagged first access.
+func (d *Detector) learnFrom(cx *hospital.Context, s *hospital.Staff, pid, encDept string, w why, us *User,
+	ps *Patient, uh uint64, sec int64) {
+	for _, a := range ps.Acc {
+		if a.User == 0 || a.User == uh || sec-a.T > int64(d.cfg.CollabWindow/time.Second) {
+			continue
+		}
+		us.addCollab(a.User)
+		if peer := d.st.Users[a.User]; peer != nil {
+			peer.addCollab(uh)
+		}
+	}
+	if s == nil || s.Department == "" {
+		return
+	}
+	learn(d.st.DeptTotal, hashStr(s.Department))
+	if encDept != "" && encDept != s.Department {
+		learn(d.st.Consult, hashPair(s.Department, encDept))
+	}
+	if w.direct() {
+		for _, c := range cx.Conditions(pid) {
+			learn(d.st.Diagnosis, hashPair(c.Code, s.Department))
+		}
+	}
+}

@@ -1,0 +1,295 @@
+package privacy
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-soc/vigil/internal/finding"
+)
+
+// TestEveryExplanationAndFlag runs one access per case on a fresh detector
+// and checks the explanation found, the flags, and the finding.
+func TestEveryExplanationAndFlag(t *testing.T) {
+	h := fixture(t)
+	cases := []struct {
+		name   string
+		acc    access
+		why    why
+		flags  flag
+		rule   string // "" = no finding
+		sev    finding.Severity
+		phrase string // in the explanation
+	}{
+		{"encounter participant", access{user: "bsmith7", patient: "pat-enc"}, whyEncounter, 0, "", "", ""},
+		{"care team", access{user: "jdoe42", patient: "pat-ct"}, whyCareTeam, 0, "", "", ""},
+		{"department of a recent encounter", access{user: "amiller", patient: "pat-dept"}, whyDepartment, 0, "", "", ""},
+		{"encounter outside ±30 days explains nothing", access{user: "jdoe42", patient: "pat-far"}, whyNone, 0, "", "", ""},
+		{"coworker", access{user: "jdoe42", patient: "pat-cowork"}, whyNone, flagCoworker, "privacy.coworker", finding.SeverityHigh, "who is a coworker (employee E004, Oncology)"},
+		{"household", access{user: "jdoe42", patient: "pat-house"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "shares the user's surname and home address"},
+		{"related person", access{user: "jdoe42", patient: "pat-rel"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "related person (sister)"},
+		{"patient contact", access{user: "jdoe42", patient: "pat-contact"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "as a contact (friend)"},
+		{"neighbour", access{user: "jdoe42", patient: "pat-near"}, whyNone, flagNeighbor, "privacy.neighbor", finding.SeverityMedium, "who lives 200 m from the user's home"},
+		{"VIP", access{user: "jdoe42", patient: "pat-vip"}, whyNone, flagVIP, "privacy.vip", finding.SeverityHigh, "restricted (confidentiality R)"},
+		{"deceased", access{user: "jdoe42", patient: "pat-dead"}, whyNone, flagDeceased, "privacy.deceased", finding.SeverityMedium, "who died on 2026-10-01"},
+		{"self", access{user: "jdoe42", patient: "pat-self"}, whyNone, flagSelf, "privacy.self", finding.SeverityMedium, "the user's own record"},
+		{"terminated, explained by role still reported", access{user: "cgone", patient: "pat-enc"}, whyRole, flagTerminated, "privacy.terminated", finding.SeverityHigh, "employment ended on 2026-01-31"},
+		{"records role", access{user: "hclerk", patient: "pat-far"}, whyRole, 0, "", "", ""},
+		{"unknown user", access{user: "ghost", patient: "pat-enc"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "not in the staff roster"},
+		{"unknown patient", access{user: "jdoe42", patient: "pat-nope"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "a patient not in the hospital context"},
+		{"unknown user on a VIP", access{user: "ghost", patient: "pat-vip"}, whyNone, flagUnknown | flagVIP, "privacy.vip", finding.SeverityHigh, "who is not in the staff roster"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := New(Config{Context: h.Current})
+			c.acc.t = t0
+			fs := run(t, d, c.acc)
+			if d.last.why != c.why || d.last.flags != c.flags {
+				t.Fatalf("why %d flags %b, want %d %b", d.last.why, d.last.flags, c.why, c.flags)
+			}
+			if c.rule == "" {
+				if len(fs) != 0 {
+					t.Fatalf("unexpected findings %+v", fs)
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1: %+v", len(fs), fs)
+			}
+			f := fs[0]
+			if f.RuleID != c.rule || f.Severity != c.sev || f.Detector != "privacy" || !strings.Contains(f.Explanation, c.phrase) {
+				t.Fatalf("finding %s %s: %s\nwant %s %s containing %q", f.RuleID, f.Severity, f.Explanation, c.rule, c.sev, c.phrase)
+			}
+			if f.Entities.User != c.acc.user || f.Entities.Patient != c.acc.patient || f.ContextVersion != h.Current().Version() ||
+				f.ContextVersion == "" || len(f.EventIDs) != 1 || f.ID != finding.DeriveID("privacy", c.rule, f.EventIDs) {
+				t.Fatalf("finding fields %+v", f)
+			}
+			if err := f.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestExplanationReadsLikeTheIssue(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current})
+	fs := run(t, d, access{user: "jdoe42", patient: "pat-near", t: t0})
+	want := "Nurse J. Doe [jdoe42] (Oncology) opened the record of patient pat-near, who lives 200 m from the user's home " +
+		"(neighbour threshold 500 m). No encounter, care team or department link in ±30 days, and no learned collaboration, " +
+		"consult, diagnosis or records-role reason; first access by this user."
+	if len(fs) != 1 || fs[0].Explanation != want {
+		t.Fatalf("explanation\n%q\nwant\n%q", fs[0].Explanation, want)
+	}
+	if strings.Contains(fs[0].Explanation, "Ned") || strings.Contains(fs[0].Explanation, "Elm") {
+		t.Fatal("patient name or address in the explanation")
+	}
+}
+
+func TestDedupePerDay(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current})
+	fs := run(t, d,
+		access{user: "jdoe42", patient: "pat-vip", t: t0},
+		access{user: "jdoe42", patient: "pat-vip", t: t0.Add(time.Hour)},
+		access{user: "jdoe42", patient: "pat-vip", t: t0.Add(25 * time.Hour)})
+	if len(fs) != 2 || !fs[0].Time.Equal(t0) || !fs[1].Time.Equal(t0.Add(25*time.Hour)) {
+		t.Fatalf("%d findings, want one per day", len(fs))
+	}
+	if !strings.Contains(fs[1].Explanation, "had opened this record before") {
+		t.Fatalf("repeat access: %s", fs[1].Explanation)
+	}
+	s := d.Stats()
+	if s.Accesses != 3 || s.Flagged != 3 || s.Findings != 2 || s.Explained != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+func TestNameSearchThenOpen(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current})
+	fs := run(t, d,
+		access{user: "jdoe42", action: "search", query: "family=SEARCHME&birthdate=1970-01-01", t: t0},
+		access{user: "jdoe42", patient: "pat-search", t: t0.Add(10 * time.Minute)})
+	if len(fs) != 1 || fs[0].RuleID != "privacy.name-search" || !strings.Contains(fs[0].Explanation, "name search 10m0s earlier") {
+		t.Fatalf("findings %+v", fs)
+	}
+	// outside the window the search is forgotten
+	d = New(Config{Context: fixture(t).Current})
+	run(t, d,
+		access{user: "jdoe42", action: "search", query: "name=Searchme", t: t0},
+		access{user: "jdoe42", patient: "pat-search", t: t0.Add(2 * time.Hour)})
+	if d.last.flags != 0 {
+		t.Fatalf("flags %b after the window", d.last.flags)
+	}
+}
+
+func TestBreakTheGlassFollowUp(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current})
+	fs := run(t, d,
+		access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0},
+		access{user: "rray", patient: "pat-btg-ok", action: "break-the-glass", t: t0.Add(-time.Hour)},
+		access{user: "jdoe42", patient: "pat-ct", t: t0.Add(23 * time.Hour)})
+	if len(fs) != 0 {
+		t.Fatalf("finding before the follow-up window ended: %+v", fs)
+	}
+	fs = run(t, d, access{user: "jdoe42", patient: "pat-ct", t: t0.Add(25 * time.Hour)})
+	if len(fs) != 1 || fs[0].RuleID != "privacy.btg-unexplained" || fs[0].Entities.Patient != "pat-btg" ||
+		!fs[0].Time.Equal(t0) || !strings.Contains(fs[0].Explanation, "broke the glass") {
+		t.Fatalf("findings %+v", fs)
+	}
+	if len(d.st.Pending) != 0 {
+		t.Fatalf("%d pending left", len(d.st.Pending))
+	}
+}
+
+func TestLearnedCollaborationExplains(t *testing.T) {
+	h := fixture(t)
+	d := New(Config{Context: h.Current})
+	// bsmith7 and pnurse (both Cardiology) share three patients...
+	var accs []access
+	for i, p := range []string{"pat-enc", "pat-ct", "pat-dept"} {
+		accs = append(accs, access{user: "pnurse", patient: p, t: t0.Add(time.Duration(i) * time.Minute)},
+			access{user: "bsmith7", patient: p, t: t0.Add(time.Duration(i)*time.Minute + 30*time.Second)})
+	}
+	run(t, d, accs...)
+	if n := d.st.Users[hashStr("bsmith7")].collabCount(hashStr("pnurse")); n != 3 {
+		t.Fatalf("collaboration count %d, want 3", n)
+	}
+	// ...so when pnurse (on the care team of pat-collab) opened it, bsmith7 is explained.
+	run(t, d, access{user: "pnurse", patient: "pat-collab", t: t0.Add(time.Hour)},
+		access{user: "bsmith7", patient: "pat-collab", t: t0.Add(2 * time.Hour)})
+	if d.last.why != whyCollab {
+		t.Fatalf("why %d, want collaboration", d.last.why)
+	}
+	// a user with no shared history is not
+	run(t, d, access{user: "enurse", patient: "pat-collab", t: t0.Add(3 * time.Hour)})
+	if d.last.why == whyCollab {
+		t.Fatal("no collaboration history, yet explained by collaboration")
+	}
+}
+
+func TestLearnedConsultPattern(t *testing.T) {
+	var pats, encs []string
+	for i := range 30 {
+		id := "pat-ed-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+		pats = append(pats, patient(id, "P", "Ed"+id, "x", 0, 0, ""))
+		encs = append(encs, encounter("enc-"+id, id, "Emergency", t0.Add(-time.Hour), time.Time{}))
+	}
+	h := loadContext(t, map[string]string{
+		"staff.csv":        staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n",
+		"Patient.ndjson":   ndjson(pats...),
+		"Encounter.ndjson": ndjson(encs...),
+	})
+	d := New(Config{Context: h.Current})
+	for i := range 30 {
+		run(t, d, access{user: "rray", patient: "pat-ed-" + string(rune('a'+i%26)) + string(rune('a'+i/26)), t: t0.Add(time.Duration(i) * time.Minute)})
+		want := whyNone
+		if i >= 20 { // ConsultMinCount earlier accesses from Radiology to Emergency patients
+			want = whyConsult
+		}
+		if d.last.why != want {
+			t.Fatalf("access %d: why %d, want %d", i, d.last.why, want)
+		}
+	}
+}
+
+func TestLearnedDiagnosisResponsibility(t *testing.T) {
+	var pats, encs, conds []string
+	for i := range 6 {
+		id := "pat-onc-" + string(rune('a'+i))
+		pats = append(pats, patient(id, "P", "Onc"+id, "x", 0, 0, ""))
+		encs = append(encs, encounter("enc-"+id, id, "Oncology", t0.Add(-time.Hour), time.Time{}, "E001"))
+		conds = append(conds, `{"resourceType":"Condition","id":"c-`+id+`","subject":{"reference":"Patient/`+id+`"},"code":{"coding":[{"code":"C50.9"}]}}`)
+	}
+	pats = append(pats, patient("pat-dx", "Dia", "Gnosis", "7 Hill", 0, 0, ""))
+	conds = append(conds, `{"resourceType":"Condition","id":"cond-dx","subject":{"reference":"Patient/pat-dx"},"code":{"coding":[{"code":"C50.9"}]}}`)
+	h := loadContext(t, map[string]string{
+		"staff.csv": staffHeader + "E001,jdoe42,Jane,Doe,nurse,Oncology,12 Elm Street,Springfield,12345,40,-75,2015-03-01,,\n" +
+			"E004,amiller,Alice,Miller,nurse,Oncology,5 Birch Ave,Springfield,12345,40.2,-75.2,2018-01-01,,\n",
+		"Patient.ndjson": ndjson(pats...), "Encounter.ndjson": ndjson(encs...), "Condition.ndjson": ndjson(conds...),
+	})
+	d := New(Config{Context: h.Current})
+	run(t, d, access{user: "amiller", patient: "pat-dx", t: t0})
+	if d.last.why != whyNone {
+		t.Fatalf("before learning: why %d", d.last.why)
+	}
+	for i := range 5 {
+		run(t, d, access{user: "jdoe42", patient: "pat-onc-" + string(rune('a'+i)), t: t0.Add(time.Minute)})
+	}
+	run(t, d, access{user: "amiller", patient: "pat-dx", t: t0.Add(time.Hour)})
+	if d.last.why != whyDiagnosis {
+		t.Fatalf("after 5 Oncology patients with C50.9: why %d, want diagnosis", d.last.why)
+	}
+}
+
+func TestRecordsRoleVolumeNorm(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current, RoleDailyNorm: 3})
+	for i, p := range []string{"pat-enc", "pat-ct", "pat-dept", "pat-far"} {
+		run(t, d, access{user: "hclerk", patient: p, t: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	if d.last.why != whyNone {
+		t.Fatalf("4th patient of the day with a norm of 3: why %d", d.last.why)
+	}
+	run(t, d, access{user: "hclerk", patient: "pat-dead", t: t0.Add(25 * time.Hour)})
+	if d.last.why != whyRole {
+		t.Fatalf("next day: why %d, want role", d.last.why)
+	}
+}
+
+func TestContextSwapsLive(t *testing.T) {
+	h := fixture(t)
+	d := New(Config{Context: h.Current})
+	run(t, d, access{user: "newbie", patient: "pat-enc", t: t0})
+	if d.last.flags != flagUnknown {
+		t.Fatalf("flags %b", d.last.flags)
+	}
+	_, err := h.Import(t.Context(), "staff.csv", "staff", strings.NewReader(staffHeader+
+		"E099,newbie,New,Bie,physician,Cardiology,1 X St,Springfield,12345,40.9,-75.9,2026-11-01,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, d, access{user: "newbie", patient: "pat-enc", t: t0.Add(time.Minute)})
+	if d.last.flags != 0 || d.last.why != whyDepartment {
+		t.Fatalf("after import: why %d flags %b", d.last.why, d.last.flags)
+	}
+}
+
+func TestIgnoresOtherEventsAndFailures(t *testing.T) {
+	d := New(Config{Context: fixture(t).Current})
+	run(t, d, access{user: "jdoe42", patient: "pat-vip", action: "search", t: t0})
+	if d.Stats().Accesses != 1 {
+		t.Fatal("a search within a patient compartment is an access")
+	}
+	fs := run(t, d, access{user: "jdoe42", t: t0, action: "export"})
+	if len(fs) != 0 || d.Stats().Accesses != 1 {
+		t.Fatal("export without a patient counted")
+	}
+}
+
+func TestSnapshotRestore(t *testing.T) {
+	h := fixture(t)
+	d := New(Config{Context: h.Current})
+	run(t, d, access{user: "jdoe42", action: "search", query: "name=Searchme", t: t0},
+		access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0},
+		access{user: "jdoe42", patient: "pat-vip", t: t0})
+	b, err := d.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2 := New(Config{Context: h.Current})
+	if err := d2.Restore(b); err != nil {
+		t.Fatal(err)
+	}
+	// the restored detector remembers the search, the pending BTG and today's finding
+	fs := run(t, d2, access{user: "jdoe42", patient: "pat-search", t: t0.Add(time.Minute)},
+		access{user: "jdoe42", patient: "pat-vip", t: t0.Add(2 * time.Minute)},
+		access{user: "jdoe42", patient: "pat-ct", t: t0.Add(30 * time.Hour)})
+	var rules []string
+	for _, f := range fs {
+		rules = append(rules, f.RuleID)
+	}
+	if strings.Join(rules, " ") != "privacy.name-search privacy.btg-unexplained" {
+		t.Fatalf("rules after restore: %v", rules)
+	}
+	if err := d2.Restore([]byte("garbage")); err == nil {
+		t.Fatal("garbage restored")
+	}
+}
