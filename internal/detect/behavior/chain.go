@@ -15,6 +15,11 @@ import (
 func (d *Detector) helpdeskReset(x *evctx, user string) {
 	_, l := d.logonOf(x, user)
 	l.ResetAt = x.t.Unix()
+	actor := x.get("event.actor")
+	if actor == "" {
+		actor = x.get("related.user")
+	}
+	l.ResetBy = strings.Clone(actor)
 	l.Chain.Reset()
 	l.Chain.Add(x.ev.ID, userEvidence)
 }
@@ -31,17 +36,13 @@ func (d *Detector) mfaRegistered(x *evctx, user string) {
 	if l.NewIPAt >= l.ResetAt {
 		sev, steps = finding.SeverityHigh, "help-desk reset → logon from a new address → new MFA device"
 	}
-	actor := x.get("event.actor")
-	if actor == "" {
-		actor = x.get("related.user")
-	}
 	x.report(report{rule: "mfa-after-reset", title: "MFA device registered soon after a help-desk reset",
 		sev: sev, conf: 0.7, score: float64(now-l.ResetAt) / 3600, evidence: l.Chain.List(x.ev.ID),
 		techniques: []string{"T1556.006", "T1098.005"},
 		baseline:   fmt.Sprintf("window %s after a reset", d.cfg.MFAWindow),
 		tags:       []string{"chain:" + steps},
 		explanation: fmt.Sprintf("A new MFA device (%q) was registered for %s %s after a help-desk reset%s. Chain: %s.",
-			x.get("device.id"), d.who(user), fmtHours(float64(now-l.ResetAt)/3600), by(actor), steps)})
+			x.get("device.id"), d.who(user), fmtHours(float64(now-l.ResetAt)/3600), by(l.ResetBy), steps)})
 }
 
 func by(actor string) string {

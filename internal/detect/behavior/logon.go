@@ -25,6 +25,7 @@ type logonState struct {
 	Geo       geoFix   // last geolocated successful logon
 	GeoEvent  string   // its event id
 	ResetAt   int64    // last help-desk password/MFA reset (unix seconds)
+	ResetBy   string   // the help-desk account that reset it, when known
 	MFAAt     int64    // last MFA device registration
 	NewIPAt   int64    // last logon from a new external ip or country
 	Chain     Evidence // events of the help-desk chain
