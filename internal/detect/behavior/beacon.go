@@ -27,10 +27,42 @@ type beaconState struct {
 
 func (b *beaconState) lastSeen() int64 { return b.Last / 1000 }
 
+// fleetMin is how many distinct devices contacting one external destination
+// make it shared infrastructure (a vendor's cloud, an update server) rather
+// than one device's command-and-control: periodic traffic to it is not
+// reported as beaconing.
+const fleetMin = 5
+
+// destState records which devices contacted an external destination.
+type destState struct {
+	Last    int64
+	Devices Set // at most fleetMin device hashes
+}
+
+func (s *destState) lastSeen() int64 { return s.Last }
+
+// shared notes that device contacted dest and reports whether dest is
+// shared infrastructure.
+func (d *Detector) shared(x *evctx, device, dest string) bool {
+	s := d.st.Dests[dest]
+	if s == nil {
+		s = &destState{}
+		d.st.Dests[dest] = s
+	}
+	s.Last = max(s.Last, x.t.Unix())
+	if len(s.Devices.H) < fleetMin {
+		s.Devices.Add(hash32(device), fleetMin)
+	}
+	return len(s.Devices.H) >= fleetMin
+}
+
 // beacon updates the inter-arrival times of device → dest and reports
 // periodic connections: coefficient of variation of the last intervals at
 // most BeaconMaxCV over at least BeaconMin intervals (once a day per pair).
 func (d *Detector) beacon(x *evctx, a asset, dest string) {
+	if d.shared(x, a.key, dest) {
+		return
+	}
 	key := a.key + "\x00" + dest
 	b := d.st.Beacons[key]
 	now := x.t.UnixMilli()

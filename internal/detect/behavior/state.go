@@ -17,17 +17,19 @@ type state struct {
 	Sources map[string]*sourceState // password spraying and enumeration by source ip
 	Beacons map[string]*beaconState // device + external destination
 	Groups  map[string]*groupState  // peer groups "role/department"
+	Dests   map[string]*destState   // external destinations: which devices contact them
 	Now     int64                   // newest event time seen (unix seconds)
 	Swept   int64                   // event time of the last expiry sweep
 }
 
 func newState() *state {
 	return &state{Users: map[string]*userState{}, Devices: map[string]*deviceState{},
-		Sources: map[string]*sourceState{}, Beacons: map[string]*beaconState{}, Groups: map[string]*groupState{}}
+		Sources: map[string]*sourceState{}, Beacons: map[string]*beaconState{}, Groups: map[string]*groupState{},
+		Dests: map[string]*destState{}}
 }
 
 func (s *state) size() int {
-	return len(s.Users) + len(s.Devices) + len(s.Sources) + len(s.Beacons) + len(s.Groups)
+	return len(s.Users) + len(s.Devices) + len(s.Sources) + len(s.Beacons) + len(s.Groups) + len(s.Dests)
 }
 
 // sweepEvery is the event-time interval between expiry sweeps.
@@ -56,6 +58,7 @@ func (s *state) expire(before int64) {
 	deleteIdle(s.Sources, before)
 	deleteIdle(s.Beacons, before)
 	deleteIdle(s.Groups, before)
+	deleteIdle(s.Dests, before)
 }
 
 type lastSeen interface{ lastSeen() int64 }
@@ -71,28 +74,24 @@ func deleteIdle[V lastSeen](m map[string]V, before int64) {
 // trim keeps the keep most recently active entries.
 func (s *state) trim(keep int) {
 	var times []int64
-	collect := func(t int64) { times = append(times, t) }
-	for _, v := range s.Users {
-		collect(v.Last)
-	}
-	for _, v := range s.Devices {
-		collect(v.Last)
-	}
-	for _, v := range s.Sources {
-		collect(v.Last)
-	}
-	for _, v := range s.Beacons {
-		collect(v.Last)
-	}
-	for _, v := range s.Groups {
-		collect(v.Last)
-	}
+	times = appendSeen(times, s.Users)
+	times = appendSeen(times, s.Devices)
+	times = appendSeen(times, s.Sources)
+	times = appendSeen(times, s.Beacons)
+	times = appendSeen(times, s.Groups)
+	times = appendSeen(times, s.Dests)
 	if len(times) <= keep {
 		return
 	}
 	slices.Sort(times)
-	cut := times[len(times)-keep] // entries older than this go
-	s.expire(cut)
+	s.expire(times[len(times)-keep]) // entries older than the keep-th newest go
+}
+
+func appendSeen[V lastSeen](times []int64, m map[string]V) []int64 {
+	for _, v := range m {
+		times = append(times, v.lastSeen())
+	}
+	return times
 }
 
 // snapshotMagic and snapshotVersion head every snapshot.
@@ -163,11 +162,15 @@ func (s *state) fillNil() {
 	if s.Groups == nil {
 		s.Groups = map[string]*groupState{}
 	}
+	if s.Dests == nil {
+		s.Dests = map[string]*destState{}
+	}
 	dropNil(s.Users)
 	dropNil(s.Devices)
 	dropNil(s.Sources)
 	dropNil(s.Beacons)
 	dropNil(s.Groups)
+	dropNil(s.Dests)
 }
 
 func dropNil[V any](m map[string]*V) {
