@@ -54,10 +54,10 @@ func TestGenAINearMisses(t *testing.T) {
 	d := New(Config{})
 	phi := "MRN: 00482913 DOB 1958-03-14"
 	fs := run(d,
-		proxy(t, "GET", "https://gemini.google.com/app", "gemini.google.com", 0, ""),        // browsing
+		proxy(t, "GET", "https://gemini.google.com/app", "gemini.google.com", 0, ""),           // browsing
 		proxy(t, "POST", "https://chatgpt.com/c", "chatgpt.com", 400, "what is a normal INR?"), // short prompt, no PHI
-		proxy(t, "POST", "https://ehr.example.org/notes", "ehr.example.org", 5000, phi),         // PHI to the EHR itself
-		proxy(t, "POST", "https://notclaude.ai/x", "notclaude.ai", 50_000, ""),                  // look-alike, not a sub-domain
+		proxy(t, "POST", "https://ehr.example.org/notes", "ehr.example.org", 5000, phi),        // PHI to the EHR itself
+		proxy(t, "POST", "https://notclaude.ai/x", "notclaude.ai", 50_000, ""),                 // look-alike, not a sub-domain
 	)
 	if len(fs) != 0 {
 		t.Fatalf("near misses flagged: %s", rules(fs))
