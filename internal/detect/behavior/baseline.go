@@ -18,15 +18,16 @@ const peerLen = 256
 
 // Ring is a sliding window of the last ringLen per-day values of an entity
 // (days without activity are not pushed: baselines are over active days).
+// Values saturate at 65,535 (16 bits keep the state small).
 type Ring struct {
-	V [ringLen]uint32
+	V [ringLen]uint16
 	N uint8 // values held, ≤ ringLen
 	I uint8 // next slot
 }
 
 // Push adds one day's value, dropping the oldest when full.
 func (r *Ring) Push(v uint32) {
-	r.V[r.I] = v
+	r.V[r.I] = uint16(min(v, 0xffff))
 	r.I = (r.I + 1) % ringLen
 	if r.N < ringLen {
 		r.N++
@@ -56,7 +57,7 @@ func (p *PeerRing) Push(v uint32) {
 }
 
 // medMAD computes median and MAD of vs without modifying it.
-func medMAD(vs []uint32) (med, mad float64) {
+func medMAD[T uint16 | uint32](vs []T) (med, mad float64) {
 	if len(vs) == 0 {
 		return 0, 0
 	}

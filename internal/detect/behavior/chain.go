@@ -12,32 +12,41 @@ import (
 // and MFA reset, registers their own MFA device, logs on from a new
 // address and changes a payer's bank details. Each step raises severity.
 
-func (d *Detector) helpdeskReset(x *evctx, user string) {
+// chainOf returns the user's logon history and chain state.
+func (d *Detector) chainOf(x *evctx, user string) (*logonState, *chainState) {
 	_, l := d.logonOf(x, user)
+	if l.Chain == nil {
+		l.Chain = &chainState{}
+	}
+	return l, l.Chain
+}
+
+func (d *Detector) helpdeskReset(x *evctx, user string) {
+	_, l := d.chainOf(x, user)
 	l.ResetAt = x.t.Unix()
 	actor := x.get("event.actor")
 	if actor == "" {
 		actor = x.get("related.user")
 	}
 	l.ResetBy = strings.Clone(actor)
-	l.Chain.Reset()
-	l.Chain.Add(x.ev.ID, userEvidence)
+	l.Ev.Reset()
+	l.Ev.Add(x.ev.ID, chainEvidence)
 }
 
 func (d *Detector) mfaRegistered(x *evctx, user string) {
-	_, l := d.logonOf(x, user)
+	lg, l := d.chainOf(x, user)
 	now := x.t.Unix()
 	l.MFAAt = now
 	if l.ResetAt == 0 || now-l.ResetAt > int64(d.cfg.MFAWindow.Seconds()) || now < l.ResetAt {
 		return // an ordinary enrolment
 	}
-	l.Chain.Add(x.ev.ID, userEvidence)
+	l.Ev.Add(x.ev.ID, chainEvidence)
 	sev, steps := finding.SeverityMedium, "help-desk reset → new MFA device"
-	if l.NewIPAt >= l.ResetAt {
+	if lg.NewIPAt >= l.ResetAt {
 		sev, steps = finding.SeverityHigh, "help-desk reset → logon from a new address → new MFA device"
 	}
 	x.report(report{rule: "mfa-after-reset", title: "MFA device registered soon after a help-desk reset",
-		sev: sev, conf: 0.7, score: float64(now-l.ResetAt) / 3600, evidence: l.Chain.List(x.ev.ID),
+		sev: sev, conf: 0.7, score: float64(now-l.ResetAt) / 3600, evidence: l.Ev.List(x.ev.ID),
 		techniques: []string{"T1556.006", "T1098.005"},
 		baseline:   fmt.Sprintf("window %s after a reset", d.cfg.MFAWindow),
 		tags:       []string{"chain:" + steps},
@@ -59,11 +68,11 @@ func (d *Detector) onFinance(x *evctx) {
 	if user == "" || x.get("event.action") != "bank-details-change" {
 		return
 	}
-	_, l := d.logonOf(x, user)
+	lg, l := d.chainOf(x, user)
 	now, win := x.t.Unix(), int64(d.cfg.ChainWindow.Seconds())
 	within := func(t int64) bool { return t != 0 && now >= t && now-t <= win }
 	reset, mfa := within(l.ResetAt), within(l.MFAAt)
-	newIP := within(l.NewIPAt) && (!reset || l.NewIPAt >= l.ResetAt)
+	newIP := within(lg.NewIPAt) && (!reset || lg.NewIPAt >= l.ResetAt)
 	if !reset && !mfa {
 		return
 	}
@@ -83,11 +92,11 @@ func (d *Detector) onFinance(x *evctx) {
 	if reset && mfa && newIP {
 		sev = finding.SeverityCritical
 	}
-	l.Chain.Add(x.ev.ID, userEvidence)
+	l.Ev.Add(x.ev.ID, chainEvidence)
 	payee := x.get("finance.payee.name")
 	x.report(report{rule: "bank-change-after-reset", title: "Payee bank details changed after an account reset",
 		sev: sev, conf: 0.6 + 0.1*float64(len(steps)-2), score: float64(len(steps)),
-		evidence: l.Chain.List(x.ev.ID), techniques: []string{"T1656", "T1565.001"},
+		evidence: l.Ev.List(x.ev.ID), techniques: []string{"T1656", "T1565.001"},
 		baseline: fmt.Sprintf("window %s after a reset or MFA registration", d.cfg.ChainWindow),
 		tags:     []string{"chain:" + strings.Join(steps, " → ")},
 		explanation: fmt.Sprintf("User %s changed the bank details of %s %q (account ending %s). Chain within %s: %s.",

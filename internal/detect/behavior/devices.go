@@ -25,11 +25,11 @@ type deviceState struct {
 	Day      int32
 	Days     uint16 // active days seen
 	Conns    uint32
-	Dests    Set // external destinations (domain, else ip)
-	Ports    Set // protocol/port pairs
-	KBToday  uint32
-	KBRing   Ring
-	KBStat   [2]float32
+	Dests    Set    // external destinations (domain, else ip)
+	Ports    Set    // protocol/port pairs
+	KBToday  uint32 // KB sent today
+	MBRing   Ring   // MB sent per active day
+	MBStat   [2]float32
 	Flags    uint8
 	LastDest string // evidence of the last novelty, kept short
 }
@@ -135,8 +135,8 @@ func (d *Detector) device(x *evctx, key string) *deviceState {
 		d.st.Devices[key] = s
 	}
 	if day > s.Day {
-		s.KBRing.Push(s.KBToday)
-		s.KBStat = stat32(s.KBRing.Stats())
+		s.MBRing.Push(s.KBToday / 1024)
+		s.MBStat = stat32(s.MBRing.Stats())
 		s.Day, s.KBToday, s.Flags = day, 0, 0
 		s.Days++
 	}
@@ -178,12 +178,12 @@ func (d *Detector) lateral(x *evctx, s *deviceState, a asset, port, proto, dst s
 
 // volume compares today's bytes sent with the device's baseline.
 func (d *Detector) volume(x *evctx, s *deviceState, a asset) {
-	if s.Flags&flagVolume != 0 || int(s.KBRing.N) < d.cfg.MinOwnDays {
+	if s.Flags&flagVolume != 0 || int(s.MBRing.N) < d.cfg.MinOwnDays {
 		return
 	}
-	b := baseline{Med: float64(s.KBStat[0]), MAD: float64(s.KBStat[1]), N: int(s.KBRing.N),
-		Source: fmt.Sprintf("this device's last %d active days (KB/day)", s.KBRing.N)}
-	score, ok := anomalous(&d.cfg, b, float64(s.KBToday), int(d.cfg.VolumeMinMB*1024), 1<<31)
+	b := baseline{Med: float64(s.MBStat[0]), MAD: float64(s.MBStat[1]), N: int(s.MBRing.N),
+		Source: fmt.Sprintf("this device's last %d active days (MB/day)", s.MBRing.N)}
+	score, ok := anomalous(&d.cfg, b, float64(s.KBToday)/1024, int(d.cfg.VolumeMinMB), 1<<31)
 	if !ok {
 		return
 	}

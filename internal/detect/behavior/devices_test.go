@@ -184,7 +184,7 @@ func TestDeviceVolume(t *testing.T) {
 		evs = append(evs, flow(t, t0.Add(time.Duration(7*24+h)*time.Hour), "AST-0700", "", "10.60.0.2", c2IP, 443, "https", 200*mb))
 	}
 	v := only(run(d, evs...), "device-volume")
-	if len(v) != 1 || !strings.Contains(v[0].Explanation, "median 102400") {
+	if len(v) != 1 || !strings.Contains(v[0].Explanation, "median 100, MAD 0.0 over this device's last 7 active days (MB/day)") {
 		t.Fatalf("volume spike: %v", v)
 	}
 	checkFinding(t, v[0])

@@ -8,7 +8,10 @@ import (
 )
 
 // userEvidence is how many recent EHR event ids a user's state keeps.
-const userEvidence = 4
+const userEvidence = 3
+
+// chainEvidence is how many events of the help-desk chain are kept.
+const chainEvidence = 4
 
 // onEHR analyses one FHIR AuditEvent: distinct patients (mass access),
 // exports, FHIR enumeration and the time of activity.
@@ -18,13 +21,13 @@ func (d *Detector) onEHR(x *evctx) {
 	if name == "" {
 		if ip := x.ev.Entities.SrcIP; ip != "" {
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, fmt.Sprintf("source %s", ip), failed)
+			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), failed)
 		}
 		return
 	}
 	u := d.user(x, name)
 	d.roll(x, name, u)
-	d.enumeration(x, &u.Enum, "user "+d.who(name), failed)
+	d.enumeration(x, &u.Enum, &u.Seq, "user "+d.who(name), failed)
 	if failed {
 		return
 	}

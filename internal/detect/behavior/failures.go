@@ -25,17 +25,23 @@ type sourceState struct {
 	Flagged  int64
 	Ev       Evidence
 	Enum     *enumState
+	Seq      seqPos
 }
 
 func (s *sourceState) lastSeen() int64 { return s.Last }
 
-// enumState tracks failed reads and runs of sequential patient ids.
+// seqPos is the numeric suffix and time of an actor's last patient id.
+type seqPos struct {
+	Num int64
+	T   int64
+}
+
+// enumState tracks failed reads and runs of sequential patient ids; it is
+// allocated on the first failed read or sequential step.
 type enumState struct {
 	WinStart int64
 	Fails    uint32
 	Run      uint32 // consecutive accesses to sequential patient ids
-	LastNum  int64
-	LastT    int64
 	Flagged  int64
 	Ev       Evidence
 }
@@ -129,36 +135,37 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 
 // enumeration tracks failed FHIR reads and sequential patient ids of one
 // actor (a user, else a source ip) and reports FHIR enumeration.
-func (d *Detector) enumeration(x *evctx, ep **enumState, actor string, failed bool) {
-	num, seq := trailingNumber(x.ev.Entities.Patient)
-	if !failed && !seq && *ep == nil {
+func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool) {
+	now, win := x.t.Unix(), int64(d.cfg.EnumWindow.Seconds())
+	num, hasNum := trailingNumber(x.ev.Entities.Patient)
+	step := hasNum && pos.T != 0 && now-pos.T <= win && (num == pos.Num+1 || num == pos.Num-1)
+	same := hasNum && num == pos.Num
+	if hasNum {
+		pos.Num, pos.T = num, now
+	}
+	if !failed && !step && *ep == nil {
 		return
 	}
 	if *ep == nil {
 		*ep = &enumState{}
 	}
 	e := *ep
-	now, win := x.t.Unix(), int64(d.cfg.EnumWindow.Seconds())
 	if now-e.WinStart > win {
 		e.WinStart, e.Fails = now, 0
 		if e.Run == 0 {
 			e.Ev.Reset()
 		}
 	}
-	suspicious := failed
 	if failed {
 		e.Fails++
 	}
-	if seq {
-		if e.LastT != 0 && now-e.LastT <= win && (num == e.LastNum+1 || num == e.LastNum-1) {
-			e.Run++
-			suspicious = true
-		} else if num != e.LastNum {
-			e.Run = 0
-		}
-		e.LastNum, e.LastT = num, now
+	switch {
+	case step:
+		e.Run++
+	case hasNum && !same:
+		e.Run = 0
 	}
-	if suspicious {
+	if failed || step {
 		e.Ev.Add(x.ev.ID, maxEvidence)
 	}
 	byFail := int(e.Fails) >= d.cfg.EnumFailures

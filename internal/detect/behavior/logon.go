@@ -24,15 +24,20 @@ type logonState struct {
 	Countries Set
 	Geo       geoFix   // last geolocated successful logon
 	GeoEvent  string   // its event id
-	ResetAt   int64    // last help-desk password/MFA reset (unix seconds)
-	ResetBy   string   // the help-desk account that reset it, when known
-	MFAAt     int64    // last MFA device registration
-	NewIPAt   int64    // last logon from a new external ip or country
-	Chain     Evidence // events of the help-desk chain
+	NewIPAt   int64       // last logon from a new external ip or country
+	Chain     *chainState // help-desk chain, allocated on a reset or MFA registration
+}
+
+// chainState is the help-desk chain of one user.
+type chainState struct {
+	ResetAt int64    // last help-desk password/MFA reset (unix seconds)
+	ResetBy string   // the help-desk account that reset it, when known
+	MFAAt   int64    // last MFA device registration
+	Ev      Evidence // events of the chain
 }
 
 type geoFix struct {
-	Lat, Lon float64
+	Lat, Lon float32
 	T        int64
 	Country  string
 }
@@ -92,14 +97,16 @@ func (d *Detector) logon(x *evctx, user, ip, device string) {
 	d.activity(x, user, u)
 	now := x.t.Unix()
 	warm := int(l.Logons) >= d.cfg.MinLogons
-	inChain := l.ResetAt != 0 && now-l.ResetAt <= int64(d.cfg.ChainWindow.Seconds())
+	inChain := l.Chain != nil && l.Chain.ResetAt != 0 && now-l.Chain.ResetAt <= int64(d.cfg.ChainWindow.Seconds())
 	country := strings.ToUpper(x.get("source.geo.country_iso_code"))
 	newCountry := country != "" && !l.Countries.Has(hash32(country))
 	newIP := ip != "" && isExternal(ip) && !l.IPs.Has(hash32(ip))
 	newDevice := device != "" && !l.Devices.Has(hash32(device))
 	if warm && (newCountry || newIP) {
 		l.NewIPAt = now
-		l.Chain.Add(x.ev.ID, userEvidence)
+		if inChain {
+			l.Chain.Ev.Add(x.ev.ID, chainEvidence)
+		}
 		d.reportNovelty(x, user, l, ip, country, newCountry, inChain)
 	}
 	if warm && newDevice {
@@ -172,11 +179,11 @@ func (d *Detector) travel(x *evctx, user string, l *logonState, country string) 
 	}
 	now := x.t.Unix()
 	prev, prevEv := l.Geo, l.GeoEvent
-	l.Geo, l.GeoEvent = geoFix{Lat: lat, Lon: lon, T: now, Country: country}, strings.Clone(x.ev.ID)
+	l.Geo, l.GeoEvent = geoFix{Lat: float32(lat), Lon: float32(lon), T: now, Country: strings.Clone(country)}, strings.Clone(x.ev.ID)
 	if prevEv == "" || now < prev.T {
 		return
 	}
-	km := haversineKm(prev.Lat, prev.Lon, lat, lon)
+	km := haversineKm(float64(prev.Lat), float64(prev.Lon), lat, lon)
 	hours := float64(now-prev.T) / 3600
 	if km < d.cfg.TravelMinKm {
 		return

@@ -43,7 +43,8 @@ type userState struct {
 
 	Logon *logonState // authentication history, allocated on the first logon
 	Fail  *burstState // failed logons, allocated on the first failure
-	Enum  *enumState  // FHIR enumeration, allocated on the first failed read
+	Enum  *enumState  // FHIR enumeration, allocated on the first failed read or sequential step
+	Seq   seqPos      // last patient id number, for sequential-id runs
 }
 
 func (u *userState) lastSeen() int64 { return u.Last }
