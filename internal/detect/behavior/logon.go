@@ -22,8 +22,8 @@ type logonState struct {
 	IPs       Set // external source ips of successful logons
 	Devices   Set // device.id of successful logons
 	Countries Set
-	Geo       geoFix   // last geolocated successful logon
-	GeoEvent  string   // its event id
+	Geo       geoFix      // last geolocated successful logon
+	GeoEvent  string      // its event id
 	NewIPAt   int64       // last logon from a new external ip or country
 	Chain     *chainState // help-desk chain, allocated on a reset or MFA registration
 }
