@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"path/filepath"
 	"time"
+
+	"github.com/vigil-soc/vigil/internal/detect/behavior"
 )
 
 // Config is everything `vigil serve` can be told. cmd/vigil fills it from
@@ -38,6 +40,10 @@ type Config struct {
 	// SigmaPipeline is the Sigma processing pipeline: a built-in name
 	// (windows, ecs; "" = windows) or a YAML pipeline file.
 	SigmaPipeline string
+
+	// BehaviorDirectory gives the behavior detector roles, departments and
+	// asset kinds (nil: none yet; the wiring adapts the hospital context).
+	BehaviorDirectory behavior.Directory
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

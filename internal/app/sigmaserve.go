@@ -13,11 +13,12 @@ import (
 )
 
 // Detectors is the explicit list of detectors `vigil serve` runs for cfg:
-// logclear always, and the sigma detector when cfg.Rules names rule paths.
+// logclear and behavior always, and the sigma detector when cfg.Rules names rule paths.
 // The sigma detector is also returned on its own (nil without rules) so the
 // server can reload it.
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	ds := []detect.Detector{logclear.New()}
+	ds = append(ds, behaviorDetector(cfg))
 	if len(cfg.Rules) == 0 || len(cfg.Rules) == 1 && (cfg.Rules[0] == "none" || cfg.Rules[0] == "") {
 		return ds, nil, nil
 	}
