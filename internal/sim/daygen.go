@@ -19,14 +19,14 @@ type dayGen struct {
 	d    int
 	date time.Time
 	ids  *idGen
-	s    [nSources]stream
+	s    *[nSources]stream
 	j    jw
 	cur  source
 	curT int64
 	mark int
 	idb  []byte
 
-	mails []mail
+	mails []queuedMail
 	dec   *decode.Set
 	ev    event.Event
 
@@ -36,14 +36,14 @@ type dayGen struct {
 	recent   []int32   // all departments, ended in the last 30 days
 }
 
-type mail struct {
+type queuedMail struct {
 	t     time.Time
 	raw   []byte
 	msgID string
 }
 
-func newDayGen(w *World, d int, ids *idGen) *dayGen {
-	g := &dayGen{w: w, d: d, date: w.day(d), ids: ids, dec: w.decoders()}
+func newDayGen(w *World, d int, ids *idGen, streams *[nSources]stream) *dayGen {
+	g := &dayGen{w: w, d: d, date: w.day(d), ids: ids, dec: w.decoders(), s: streams}
 	g.activeBy = make([][]int32, len(departments))
 	g.recentBy = make([][]int32, len(departments))
 	for _, ei := range w.active[d+ctxDays] {
@@ -71,8 +71,8 @@ func (g *dayGen) rng(stream uint64) *rand.Rand {
 // key idKey (skipped when idKey is ""). Finish it with end.
 func (g *dayGen) begin(src source, t time.Time, idKey string) *jw {
 	st := &g.s[src]
-	g.cur, g.curT, g.mark = src, t.UnixMilli(), len(st.arena)
-	g.j.b = st.arena
+	g.j.b = st.cur()
+	g.cur, g.curT, g.mark = src, t.UnixMilli(), len(g.j.b)
 	g.j.open()
 	if idKey != "" {
 		g.idb = g.ids.next(g.idb[:0], src)
@@ -88,9 +88,10 @@ func (g *dayGen) begin(src source, t time.Time, idKey string) *jw {
 func (g *dayGen) end() []byte {
 	g.j.close()
 	st := &g.s[g.cur]
-	st.arena = g.j.b
-	st.recs = append(st.recs, rec{t: g.curT, off: uint32(g.mark), end: uint32(len(st.arena))})
-	return st.arena[g.mark:]
+	last := len(st.chunks) - 1
+	st.chunks[last] = g.j.b // the same chunk unless a huge record outgrew it
+	st.recs = append(st.recs, rec{t: g.curT, chunk: uint32(last), off: uint32(g.mark), end: uint32(len(g.j.b))})
+	return g.j.b[g.mark:]
 }
 
 // flush writes the day's streams and mails and counts them.
@@ -102,7 +103,7 @@ func (g *dayGen) flush(ef *eventFiles, out Sink, m *Manifest) error {
 		}
 		m.Files["events/"+SourceFiles[i].Name] += n
 	}
-	slices.SortStableFunc(g.mails, func(a, b mail) int { return a.t.Compare(b.t) })
+	slices.SortStableFunc(g.mails, func(a, b queuedMail) int { return a.t.Compare(b.t) })
 	for k, ml := range g.mails {
 		name := fmt.Sprintf("email/%s-%05d.eml", g.date.Format("20060102"), k+1)
 		f, err := out.Create(name)

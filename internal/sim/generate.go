@@ -85,8 +85,12 @@ func Generate(o Options, out Sink) (*Manifest, error) {
 	plan := planScenarios(w, o.Scenarios)
 	var labels []*Instance
 	ids := &idGen{prefix: "s" + strconv.FormatUint(o.Seed, 36)}
+	var streams [nSources]stream // chunks are reused day after day
 	for d := range o.Days {
-		g := newDayGen(w, d, ids)
+		for i := range streams {
+			streams[i].reset()
+		}
+		g := newDayGen(w, d, ids, &streams)
 		g.benign()
 		for _, inst := range plan[d] {
 			inst.run(g, inst)
@@ -172,15 +176,45 @@ func (g *idGen) next(b []byte, s source) []byte {
 }
 
 // stream holds one source's records of one day until they are sorted by
-// time and written.
+// time and written. Records live in fixed-size chunks so that a day of a
+// large profile never copies a growing buffer.
 type stream struct {
-	arena []byte
-	recs  []rec
+	chunks [][]byte
+	recs   []rec
+	free   [][]byte // chunks of earlier days, reused
 }
+
+const (
+	chunkSize = 4 << 20
+	chunkRoom = 64 << 10 // start a new chunk when less is left
+)
 
 type rec struct {
 	t        int64 // unix ms
+	chunk    uint32
 	off, end uint32
+}
+
+// cur returns the chunk to write the next record into.
+func (s *stream) cur() []byte {
+	if n := len(s.chunks); n > 0 && cap(s.chunks[n-1])-len(s.chunks[n-1]) >= chunkRoom {
+		return s.chunks[n-1]
+	}
+	var c []byte
+	if n := len(s.free); n > 0 {
+		c, s.free = s.free[n-1][:0], s.free[:n-1]
+	} else {
+		c = make([]byte, 0, chunkSize)
+	}
+	s.chunks = append(s.chunks, c)
+	return c
+}
+
+// reset empties the stream, keeping its chunks for reuse.
+func (s *stream) reset() {
+	s.free = append(s.free, s.chunks...)
+	s.chunks = s.chunks[:0]
+	s.recs = s.recs[:0]
 }
 
 // sortAndWrite writes the day's records of one source in time order
@@ -196,7 +230,7 @@ func (s *stream) sortAndWrite(w *bufio.Writer) (int, error) {
 		return 0
 	})
 	for _, r := range s.recs {
-		if _, err := w.Write(s.arena[r.off:r.end]); err != nil {
+		if _, err := w.Write(s.chunks[r.chunk][r.off:r.end]); err != nil {
 			return 0, err
 		}
 		if err := w.WriteByte('\n'); err != nil {

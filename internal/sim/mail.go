@@ -51,7 +51,7 @@ func (g *dayGen) mail(t time.Time, m message) string {
 		b.WriteString("--" + bd + "\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n" + crlf(m.html) + "\r\n")
 		b.WriteString("--" + bd + "--\r\n")
 	}
-	g.mails = append(g.mails, mail{t: t, raw: b.Bytes(), msgID: id})
+	g.mails = append(g.mails, queuedMail{t: t, raw: b.Bytes(), msgID: id})
 	return id
 }
 

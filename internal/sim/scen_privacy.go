@@ -62,13 +62,20 @@ func midShift(r *rand.Rand, start, end time.Time) time.Time {
 func genSnoopCoworker(g *dayGen, in *Instance) {
 	r := in.r
 	w := g.w
-	for try := range 100 {
-		p := r.IntN(len(w.patients))
-		if w.patients[p].staff < 0 {
-			continue
+	var victims []int
+	for i := range w.staff {
+		if w.staff[i].patient >= 0 {
+			victims = append(victims, i)
 		}
-		victim := w.patients[p].staff
-		sameDept := try < 60 // prefer a colleague of the same department
+	}
+	if len(victims) == 0 {
+		return
+	}
+	off := r.IntN(len(victims))
+	for try := range 2 * len(victims) {
+		victim := victims[(off+try)%len(victims)]
+		p := w.staff[victim].patient
+		sameDept := try < len(victims) // prefer a colleague of the same department
 		i, a, b, ok := g.pickOnShift(r, func(i int, s *Staff) bool {
 			return s.clinical && i != victim && (!sameDept || s.Dept == w.staff[victim].Dept) && !w.treats(i, p)
 		})
