@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -87,4 +88,17 @@ func repoRoot(t *testing.T) string {
 		}
 		dir = parent
 	}
+}
+
+func readLabels(t *testing.T, s *memSink) []Instance {
+	t.Helper()
+	var out []Instance
+	for i, l := range s.lines("labels.jsonl") {
+		var in Instance
+		if err := json.Unmarshal(l, &in); err != nil {
+			t.Fatalf("labels.jsonl:%d: %v", i+1, err)
+		}
+		out = append(out, in)
+	}
+	return out
 }
