@@ -46,6 +46,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd(), newSigmaCmd())
 	root.AddCommand(newDetectCmd())
 	root.AddCommand(newContextCmd())
+	root.AddCommand(newSimulateCmd(), newEvalCmd(), newDemoCmd())
 	return root
 }
 

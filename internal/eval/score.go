@@ -1,0 +1,316 @@
+package eval
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
+)
+
+// Grace is how long after an instance's last event a detection still counts.
+const Grace = time.Hour
+
+// Action is one response action (GET /api/v1/actions).
+type Action struct {
+	ID          string    `json:"id"`
+	IncidentID  string    `json:"incident_id"`
+	FindingID   string    `json:"finding_id"`
+	Playbook    string    `json:"playbook"`
+	Step        string    `json:"step"`
+	Action      string    `json:"action"`
+	Target      string    `json:"target"`
+	Status      string    `json:"status"`
+	DryRun      bool      `json:"dry_run"`
+	RequestedAt time.Time `json:"requested_at"`
+	ExecutedAt  time.Time `json:"executed_at"`
+	Error       string    `json:"error"`
+	// Gated is set by the caller when the action waited for an approval.
+	Gated bool `json:"-"`
+}
+
+// Input is everything Score reads. Only Labels is required.
+type Input struct {
+	Labels    []Label
+	Findings  []finding.Finding
+	Incidents []store.Incident // nil: incident metrics are not available
+	Actions   []Action         // nil: MTTR is not available
+	// Ingested maps an event id to its ingest time (for MTTR).
+	Ingested map[string]time.Time
+	// Users and Days (manifest.json) scale false incidents; 0 = unknown.
+	Users, Days int
+	// BenignEHR lists the ids of benign EHR access events (auditevent.ndjson
+	// minus labelled ones); nil = not available.
+	BenignEHR map[string]bool
+}
+
+// Score computes the report.
+func Score(in Input) Report {
+	r := Report{Labels: len(in.Labels), Findings: len(in.Findings)}
+	byScenario := map[string]*ScenarioScore{}
+	var evLat, wallLat []time.Duration
+	fByID := make(map[string]*finding.Finding, len(in.Findings))
+	for i := range in.Findings {
+		fByID[in.Findings[i].ID] = &in.Findings[i]
+	}
+	spans := incidentSpans(in.Incidents, fByID)
+	for _, l := range in.Labels {
+		sc := byScenario[l.Scenario]
+		if sc == nil {
+			sc = &ScenarioScore{Scenario: l.Scenario}
+			byScenario[l.Scenario] = sc
+		}
+		sc.Instances++
+		first := firstFinding(l, in.Findings)
+		incs := overlappingIncidents(l, in.Incidents, spans)
+		if first == nil && len(incs) == 0 {
+			sc.Missed = append(sc.Missed, l.ID)
+			continue
+		}
+		sc.Detected++
+		if first != nil {
+			sc.Rules = addUnique(sc.Rules, first.Detector+"/"+first.RuleID)
+			evLat = append(evLat, max(0, first.Time.Sub(l.Start)))
+			if !first.IngestedAt.IsZero() && !first.Created.IsZero() {
+				wallLat = append(wallLat, max(0, first.Created.Sub(first.IngestedAt)))
+			}
+		}
+		if len(incs) > 0 {
+			sc.ByIncident++
+			r.addMTTR(l, incs, in)
+		}
+	}
+	for _, n := range sortedKeys(byScenario) {
+		sc := byScenario[n]
+		sc.Recall = ratio(sc.Detected, sc.Instances)
+		r.Scenarios = append(r.Scenarios, *sc)
+		r.Detected += sc.Detected
+	}
+	r.Recall = ratio(r.Detected, r.Labels)
+	r.LatencyEvent = summarize(evLat)
+	r.LatencyWall = summarize(wallLat)
+	r.findingPrecision(in)
+	r.incidentPrecision(in, spans)
+	r.benignShare(in)
+	r.MTTRAuto = summarize(r.mttrAuto)
+	r.MTTRGated = summarize(r.mttrGated)
+	return r
+}
+
+// matches reports whether finding entities name one of the label's entities.
+func matches(l Label, f *finding.Finding) bool {
+	e, x := l.Entities, f.Entities
+	eq := func(a, b string) bool { return a != "" && a == b }
+	return eq(e.User, x.User) || eq(e.Patient, x.Patient) || eq(e.Host, x.Host) || eq(e.Device, x.Device) ||
+		eq(e.Email, x.Email) || eq(e.IP, x.SrcIP) || eq(e.IP, x.DstIP)
+}
+
+func inWindow(l Label, t time.Time) bool {
+	return !t.Before(l.Start) && !t.After(l.End.Add(Grace))
+}
+
+// firstFinding is the earliest (event time) finding naming the instance.
+func firstFinding(l Label, fs []finding.Finding) *finding.Finding {
+	var best *finding.Finding
+	for i := range fs {
+		f := &fs[i]
+		if inWindow(l, f.Time) && matches(l, f) && (best == nil || f.Time.Before(best.Time)) {
+			best = f
+		}
+	}
+	return best
+}
+
+// span is the event-time extent of an incident's findings.
+type span struct{ from, to time.Time }
+
+func incidentSpans(incs []store.Incident, fByID map[string]*finding.Finding) []span {
+	out := make([]span, len(incs))
+	for i, inc := range incs {
+		for _, id := range inc.FindingIDs {
+			if f := fByID[id]; f != nil {
+				if out[i].from.IsZero() || f.Time.Before(out[i].from) {
+					out[i].from = f.Time
+				}
+				if f.Time.After(out[i].to) {
+					out[i].to = f.Time
+				}
+			}
+		}
+		if out[i].from.IsZero() { // findings unknown: use the incident's own times
+			out[i] = span{inc.Created, inc.Updated}
+		}
+	}
+	return out
+}
+
+// labelKeys are the label's entities as incident entity strings.
+func labelKeys(l Label) []string {
+	var out []string
+	add := func(kind, v string) {
+		if v != "" {
+			out = append(out, kind+":"+v)
+		}
+	}
+	e := l.Entities
+	add("user", e.User)
+	add("patient", e.Patient)
+	add("host", e.Host)
+	add("ip", e.IP)
+	add("device", e.Device)
+	add("email", e.Email)
+	return out
+}
+
+func overlaps(l Label, inc store.Incident, sp span) bool {
+	if sp.to.Before(l.Start) || sp.from.After(l.End.Add(Grace)) {
+		return false
+	}
+	for _, k := range labelKeys(l) {
+		if slices.Contains(inc.Entities, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func overlappingIncidents(l Label, incs []store.Incident, spans []span) []int {
+	var out []int
+	for i := range incs {
+		if overlaps(l, incs[i], spans[i]) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (r *Report) findingPrecision(in Input) {
+	if len(in.Findings) == 0 {
+		return
+	}
+	tp := 0
+	for i := range in.Findings {
+		for _, l := range in.Labels {
+			if inWindow(l, in.Findings[i].Time) && matches(l, &in.Findings[i]) {
+				tp++
+				break
+			}
+		}
+	}
+	r.FindingPrecision = ptr(ratio(tp, len(in.Findings)))
+}
+
+func (r *Report) incidentPrecision(in Input, spans []span) {
+	if in.Incidents == nil {
+		return
+	}
+	r.Incidents = ptr(len(in.Incidents))
+	tp := 0
+	for i, inc := range in.Incidents {
+		for _, l := range in.Labels {
+			if overlaps(l, inc, spans[i]) {
+				tp++
+				break
+			}
+		}
+	}
+	if len(in.Incidents) > 0 {
+		r.IncidentPrecision = ptr(ratio(tp, len(in.Incidents)))
+	}
+	r.FalseIncidents = ptr(len(in.Incidents) - tp)
+	if in.Users > 0 && in.Days > 0 {
+		r.FalsePer100UserDays = ptr(float64(len(in.Incidents)-tp) / (float64(in.Users) / 100) / float64(in.Days))
+	}
+}
+
+func (r *Report) benignShare(in Input) {
+	if in.BenignEHR == nil {
+		return
+	}
+	flagged := map[string]bool{}
+	for _, f := range in.Findings {
+		for _, id := range f.EventIDs {
+			if in.BenignEHR[id] {
+				flagged[id] = true
+			}
+		}
+	}
+	r.BenignEHR = ptr(len(in.BenignEHR))
+	r.BenignEHRFlagged = ptr(len(flagged))
+	if len(in.BenignEHR) > 0 {
+		r.BenignEHRClean = ptr(1 - ratio(len(flagged), len(in.BenignEHR)))
+	}
+}
+
+// containment names actions that contain an attack (not notifications).
+var containment = []string{"disable", "lock", "block", "isolate", "quarantine", "revoke", "suspend", "reset", "terminate", "expire"}
+
+func isContainment(a Action) bool {
+	n := strings.ToLower(a.Action)
+	for _, c := range containment {
+		if strings.Contains(n, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// addMTTR: time from the ingest of the instance's first event to the first
+// succeeded containment action on an overlapping incident.
+func (r *Report) addMTTR(l Label, incs []int, in Input) {
+	if in.Actions == nil || len(l.EventIDs) == 0 {
+		return
+	}
+	r.mttrKnown = true
+	t0, ok := in.Ingested[l.EventIDs[0]]
+	if !ok {
+		return
+	}
+	var best *Action
+	for i := range in.Actions {
+		a := &in.Actions[i]
+		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() {
+			continue
+		}
+		for _, ii := range incs {
+			if a.IncidentID == in.Incidents[ii].ID && (best == nil || a.ExecutedAt.Before(best.ExecutedAt)) {
+				best = a
+			}
+		}
+	}
+	if best == nil {
+		return
+	}
+	d := max(0, best.ExecutedAt.Sub(t0))
+	if best.Gated {
+		r.mttrGated = append(r.mttrGated, d)
+	} else {
+		r.mttrAuto = append(r.mttrAuto, d)
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func addUnique(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(xs, x)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,200 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// chartsPerShift is the number of distinct patients a role opens per
+// shift, and eventsPerChart the audit entries per chart (docs/simulator.md
+// has the sources: EHR audit-log studies count hundreds of entries per
+// clinician per day).
+func chartsPerShift(r *rand.Rand, role string) (charts, perChart int) {
+	switch role {
+	case "physician":
+		return 12 + r.IntN(14), 6 + r.IntN(6)
+	case "resident":
+		return 10 + r.IntN(10), 7 + r.IntN(6)
+	case "nurse", "float_nurse":
+		return 5 + r.IntN(6), 8 + r.IntN(8)
+	case "pharmacist":
+		return 25 + r.IntN(20), 2 + r.IntN(3)
+	case "therapist":
+		return 6 + r.IntN(6), 3 + r.IntN(4)
+	case "technician":
+		return 10 + r.IntN(12), 2 + r.IntN(2)
+	case "him", "coding":
+		return 150 + r.IntN(200), 1 + r.IntN(3) // chart completion and coding of discharges
+	case "billing":
+		return 100 + r.IntN(150), 1 + r.IntN(2)
+	case "registration":
+		return 40 + r.IntN(40), 1 + r.IntN(2)
+	case "research":
+		return r.IntN(8), 1 + r.IntN(2)
+	}
+	return 0, 0
+}
+
+var chartResources = []string{"", "Observation", "MedicationRequest", "DocumentReference", "DiagnosticReport",
+	"Condition", "AllergyIntolerance", "Encounter", "Procedure", "ImagingStudy"}
+
+// ehrDay generates staff member i's EHR accesses on shift. Every chart is
+// explained by the context: an encounter the user takes part in, an
+// encounter of the department they work in today (or of the last 30 days),
+// or, for HIM, coding and billing, an encounter discharged in the last 30
+// days. One chart in fifty is a covering colleague's patient of another
+// department, the realistic unexplained rest.
+func (g *dayGen) ehrDay(r *rand.Rand, i int, ws *Asset, start, end time.Time) {
+	s := &g.w.staff[i]
+	charts, per := chartsPerShift(r, s.Role)
+	if charts == 0 {
+		return
+	}
+	dep := g.w.workDept(i, g.d)
+	own := g.ownEncounters(i)
+	for range charts {
+		ei, ok := g.chooseChart(r, s, dep, own)
+		if !ok {
+			continue
+		}
+		e := &g.w.encounters[ei]
+		p := &g.w.patients[e.Patient]
+		a, b := start, end
+		if e.Start.After(a) && e.Start.Before(b) {
+			a = e.Start // not before the patient arrives
+		}
+		n := per/2 + r.IntN(per+1)
+		if s.Role == "registration" && r.IntN(3) == 0 {
+			g.audit(within(r, a, b), audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, kind: aeSearch,
+				query: "Patient?family=" + p.Last + "&birthdate=" + p.Birth})
+		}
+		for k := range n {
+			t := within(r, a, b)
+			au := audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, patient: p.ID}
+			switch {
+			case k == 0 && p.Security != "" && e.Dept == 0 && s.clinical:
+				au.btg = true // restricted patient in the ED: break the glass, explained by the encounter
+			case r.IntN(20) == 0:
+				au.kind = aeUpdate
+				au.resource = pick(r, chartResources[1:4]) + "/" + itoa(r.IntN(1e6))
+			case r.IntN(300) == 0:
+				au.outcome = "4" // stale link: resource gone
+				au.resource = "DocumentReference/" + itoa(r.IntN(1e6))
+			default:
+				if res := pick(r, chartResources); res != "" {
+					au.resource = res + "/" + itoa(r.IntN(1e6))
+				}
+			}
+			g.audit(t, au)
+		}
+	}
+}
+
+// ownEncounters lists the encounters staff member i takes part in that are
+// in progress or ended within the last three days.
+func (g *dayGen) ownEncounters(i int) []int32 {
+	var out []int32
+	from := g.date.AddDate(0, 0, -3)
+	end := g.date.AddDate(0, 0, 1)
+	for _, ei := range g.w.partOf[i] {
+		e := &g.w.encounters[ei]
+		if e.End.After(from) && e.Start.Before(end) {
+			out = append(out, ei)
+		}
+	}
+	return out
+}
+
+func (g *dayGen) chooseChart(r *rand.Rand, s *Staff, dep int, own []int32) (int32, bool) {
+	switch s.Role {
+	case "him", "coding", "billing":
+		if len(g.recent) == 0 {
+			return 0, false
+		}
+		return pick(r, g.recent), true
+	case "registration":
+		all := g.w.active[g.d+ctxDays]
+		if len(all) == 0 {
+			return 0, false
+		}
+		return pick(r, all), true
+	case "pharmacist", "research":
+		all := g.w.active[g.d+ctxDays]
+		if len(all) == 0 {
+			return 0, false
+		}
+		return pick(r, all), true
+	}
+	k := r.IntN(100)
+	switch {
+	case k < 60 && len(own) > 0:
+		return pick(r, own), true
+	case k < 90 && len(g.activeBy[dep]) > 0:
+		return pick(r, g.activeBy[dep]), true
+	case k < 98 && len(g.recentBy[dep]) > 0:
+		return pick(r, g.recentBy[dep]), true
+	}
+	all := g.w.active[g.d+ctxDays]
+	if len(all) == 0 {
+		return 0, false
+	}
+	return pick(r, all), true
+}
+
+// services: the nightly FHIR bulk export of the analytics service account
+// (legitimate bulk export), the HL7 interface engine creating encounters,
+// and the vendors' scheduled maintenance logins over VPN.
+func (g *dayGen) services(r *rand.Rand) {
+	w := g.w
+	exp := &w.staff[w.byUser["svc_fhir_export"]]
+	t := g.at(2*3600 + r.IntN(600))
+	for _, grp := range []string{"Group/all-inpatients", "Group/quality-registry", "Group/population-health"} {
+		g.audit(t, audit{user: exp.UserID, display: "FHIR Bulk Export", ip: "10.0.0.60", kind: aeExport,
+			query: grp + "/$export?_type=Patient,Encounter,Condition&_since=" + g.date.AddDate(0, 0, -1).Format("2006-01-02")})
+		t = t.Add(time.Duration(60+r.IntN(600)) * time.Second)
+	}
+	hl7 := &w.staff[w.byUser["svc_hl7_engine"]]
+	for _, ei := range w.active[g.d+ctxDays] {
+		e := &w.encounters[ei]
+		if w.dayOf(e.Start) != g.d {
+			continue
+		}
+		g.audit(e.Start.Add(2*time.Second), audit{user: hl7.UserID, display: "HL7 Interface Engine", ip: hl7IP, kind: aeCreate,
+			patient: w.patients[e.Patient].ID, resource: "Encounter/" + e.ID})
+	}
+	g.vendorMaintenance(r)
+}
+
+// vendorMaintenance: Philips logs in every Tuesday night from the
+// Netherlands, GE every Thursday night from the US, and touch the devices
+// they service.
+func (g *dayGen) vendorMaintenance(r *rand.Rand) {
+	type vendor struct {
+		user, country, ip string
+		lat, lon          float64
+		day               time.Weekday
+		vendor            string
+	}
+	for _, v := range []vendor{
+		{"vnd_philips", "NL", "130.144.17.20", 51.4416, 5.4697, time.Tuesday, "Philips"},
+		{"vnd_gehc", "US", "3.120.44.9", 43.0389, -87.9065, time.Thursday, "GE Healthcare"},
+	} {
+		if g.date.Weekday() != v.day {
+			continue
+		}
+		t := g.at(3600 + r.IntN(1800))
+		g.auth(t, authEv{action: "mfa-prompt", user: v.user, ip: v.ip, ua: uaVPN, geo: true, country: v.country, lat: v.lat, lon: v.lon})
+		g.auth(t.Add(12*time.Second), authEv{action: "vpn-connect", user: v.user, ip: v.ip, ua: uaVPN, geo: true,
+			country: v.country, lat: v.lat, lon: v.lon})
+		n := 0
+		for ai := range g.w.assets {
+			a := &g.w.assets[ai]
+			if a.Vendor != v.vendor || a.Kind == "workstation" || n >= 6 {
+				continue
+			}
+			n++
+			g.flow(t.Add(time.Duration(60*n)*time.Second), flow{src: "10.250.0.10", dst: a.IP, transport: "tcp", proto: "https",
+				sport: 40000 + n, dport: 443, sbytes: 40000, dbytes: 900000})
+		}
+	}
+}
