@@ -86,6 +86,11 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Gatherer backs /metrics; nil answers 501.
 	Gatherer prometheus.Gatherer
+	// Incidents changes incidents (PATCH, notes, merge, split); nil answers
+	// 501 on those routes.
+	Incidents IncidentService
+	// Assistant is the AI analyst; nil answers 501 on its routes.
+	Assistant Assistant
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 }
