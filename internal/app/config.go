@@ -39,6 +39,8 @@ type Config struct {
 	// (windows, ecs; "" = windows) or a YAML pipeline file.
 	SigmaPipeline string
 
+	Incidents IncidentConfig // correlation and the AI analyst (incidents.go)
+
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go
 }
