@@ -47,6 +47,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newDetectCmd())
 	root.AddCommand(newContextCmd())
 	root.AddCommand(newSimulateCmd(), newEvalCmd(), newDemoCmd())
+	root.AddCommand(newIncidentCmd(), newAssistCmd())
 	return root
 }
 

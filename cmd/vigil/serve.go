@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -48,6 +49,13 @@ func newServeCmd() *cobra.Command {
 	f.StringSliceVar(&cfg.Rules, "rules", cfg.Rules, "Sigma rule files or directories, or builtin:healthcare (the embedded pack), repeatable or comma-separated; none = no Sigma rules; reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
+	f.DurationVar(&cfg.Incidents.Window, "incident-window", 24*time.Hour, "findings sharing an entity within this event-time window join one incident")
+	f.DurationVar(&cfg.Incidents.HalfLife, "incident-half-life", 12*time.Hour, "half-life of an entity's risk score")
+	f.Float64Var(&cfg.Incidents.Threshold, "incident-threshold", 40, "entity risk (severity weight × confidence, decayed) that opens an incident")
+	f.StringVar(&cfg.Incidents.LLMURL, "llm-url", "", "OpenAI-compatible Chat Completions base URL for the AI analyst (e.g. http://127.0.0.1:11434/v1); empty = deterministic analyst")
+	f.StringVar(&cfg.Incidents.LLMModel, "llm-model", "", "model name for --llm-url")
+	f.StringVar(&cfg.Incidents.LLMAPIKey, "llm-api-key", "", "API key for --llm-url (prefer the VIGIL_LLM_API_KEY environment variable)")
+	f.StringVar(&cfg.Incidents.LLMMask, "llm-mask", "auto", "mask PHI before calling the model: auto (on unless the URL is loopback or private), on, off")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

@@ -88,6 +88,11 @@ type Deps struct {
 	Gatherer prometheus.Gatherer
 	// Context imports and shows the hospital context; nil answers 501.
 	Context ContextImporter
+	// Incidents changes incidents (PATCH, notes, merge, split); nil answers
+	// 501 on those routes.
+	Incidents IncidentService
+	// Assistant is the AI analyst; nil answers 501 on its routes.
+	Assistant Assistant
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 }

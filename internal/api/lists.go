@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/vigil-soc/vigil/internal/auth"
 	"github.com/vigil-soc/vigil/internal/finding"
 	"github.com/vigil-soc/vigil/internal/store"
@@ -68,8 +66,16 @@ func (s *server) handleListIncidents(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	page, err := s.deps.Store.ListIncidents(r.Context(), store.IncidentQuery{Status: v.Get("status"),
-		Limit: lim, Cursor: v.Get("cursor")})
+	iq := store.IncidentQuery{Status: v.Get("status"), Assignee: v.Get("assignee"), Entity: v.Get("entity"),
+		Limit: lim, Cursor: v.Get("cursor")}
+	if sev := v.Get("severity"); sev != "" {
+		parsed, err := finding.ParseSeverity(sev)
+		if err != nil {
+			return errorf(http.StatusBadRequest, "severity: %v", err)
+		}
+		iq.Severity = string(parsed)
+	}
+	page, err := s.deps.Store.ListIncidents(r.Context(), iq)
 	if err != nil {
 		return storeError(err)
 	}
@@ -83,19 +89,6 @@ func (s *server) handleListIncidents(w http.ResponseWriter, r *http.Request) err
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
-	return nil
-}
-
-// handleGetIncident is GET /api/v1/incidents/{id}.
-func (s *server) handleGetIncident(w http.ResponseWriter, r *http.Request) error {
-	inc, err := s.deps.Store.GetIncident(r.Context(), chi.URLParam(r, "id"))
-	if err != nil {
-		return storeError(err)
-	}
-	if !principalOf(r).Can(auth.PHIRead) {
-		maskIncident(&inc)
-	}
-	writeJSON(w, http.StatusOK, inc)
 	return nil
 }
 

@@ -33,6 +33,12 @@ func (s *server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/findings", perm: auth.FindingsRead, h: s.handleListFindings},
 		{method: "GET", pattern: "/api/v1/incidents", perm: auth.IncidentsRead, h: s.handleListIncidents},
 		{method: "GET", pattern: "/api/v1/incidents/{id}", perm: auth.IncidentsRead, h: s.handleGetIncident},
+		{method: "PATCH", pattern: "/api/v1/incidents/{id}", perm: auth.IncidentsWrite, h: s.handlePatchIncident},
+		{method: "POST", pattern: "/api/v1/incidents/{id}/notes", perm: auth.IncidentsWrite, h: s.handleIncidentNote},
+		{method: "POST", pattern: "/api/v1/incidents/{id}/merge", perm: auth.IncidentsWrite, h: s.handleMergeIncidents},
+		{method: "POST", pattern: "/api/v1/incidents/{id}/split", perm: auth.IncidentsWrite, h: s.handleSplitIncident},
+		{method: "POST", pattern: "/api/v1/incidents/{id}/summary", perm: auth.IncidentsWrite, h: s.handleIncidentSummary},
+		{method: "POST", pattern: "/api/v1/assist/ask", perm: auth.IncidentsWrite, h: s.handleAssistAsk},
 
 		{method: "GET", pattern: "/api/v1/dlq", perm: auth.DLQRead, h: s.handleListDLQ},
 		{method: "POST", pattern: "/api/v1/dlq/replay", perm: auth.DLQWrite, h: s.handleReplayDLQ},

@@ -44,6 +44,7 @@ type Config struct {
 	// BehaviorDirectory gives the behavior detector roles, departments and
 	// asset kinds (nil: none yet; the wiring adapts the hospital context).
 	BehaviorDirectory behavior.Directory
+	Incidents         IncidentConfig // correlation and the AI analyst (incidents.go)
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

@@ -81,11 +81,17 @@ func Serve(ctx context.Context, cfg Config) error {
 	pm := pipeline.NewMetrics(prom)
 	decoders := decode.NewSet()
 	authn := auth.NewAuthenticator(st, time.Now)
+	incidents := newIncidentManager(st, cfg.Incidents, log)
+	assistant, err := newAssistant(st, incidents, cfg.Incidents, log)
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
-			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules})
+			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
+			Incidents: incidents, Assistant: assistAPI{assistant}})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -111,6 +117,7 @@ func Serve(ctx context.Context, cfg Config) error {
 		goRun("store writer", func(c context.Context) error { return pipeline.RunStoreWriter(c, bus, st, pm) })
 		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, st, pm) })
 		goRun("retention", func(c context.Context) error { return runRetention(c, st, cfg.Retention, log) })
+		goRun("incidents", func(c context.Context) error { return runIncidents(c, incidents, bus) })
 	}
 	goRun("sighup", func(c context.Context) error { return reloadOnSIGHUP(c, reloadRules, log) })
 	if err := startSyslog(runCtx, cfg, bus, decoders, goRun); err != nil {

@@ -118,7 +118,10 @@ type Incidents interface {
 
 // IncidentQuery selects incidents, most recently updated first.
 type IncidentQuery struct {
-	Status string
+	Status   string
+	Severity string // exact severity, "" = any
+	Assignee string // exact assignee, "" = any
+	Entity   string // an element of Entities ("kind:value"), "" = any
 	Limit  int
 	Cursor string
 }

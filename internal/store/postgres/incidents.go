@@ -51,6 +51,15 @@ func (s *Store) ListIncidents(ctx context.Context, q store.IncidentQuery) (store
 	if q.Status != "" {
 		b.conds = append(b.conds, `status = `+b.arg(q.Status))
 	}
+	if q.Severity != "" {
+		b.conds = append(b.conds, `severity = `+b.arg(q.Severity))
+	}
+	if q.Assignee != "" {
+		b.conds = append(b.conds, `assignee = `+b.arg(clean(q.Assignee)))
+	}
+	if q.Entity != "" {
+		b.conds = append(b.conds, `entities @> jsonb_build_array(`+b.arg(clean(q.Entity))+`::text)`)
+	}
 	if q.Cursor != "" {
 		t, id, err := storeutil.DecodeCursor(q.Cursor)
 		if err != nil {

@@ -46,8 +46,10 @@ func (s *Store) ListIncidents(ctx context.Context, q store.IncidentQuery) (store
 	if err != nil {
 		return store.IncidentPage{}, err
 	}
-	sqlText := `SELECT ` + incidentCols + ` FROM incidents WHERE (? = '' OR status = ?)`
-	args := []any{q.Status, q.Status}
+	sqlText := `SELECT ` + incidentCols + ` FROM incidents WHERE (? = '' OR status = ?)
+		AND (? = '' OR severity = ?) AND (? = '' OR assignee = ?)
+		AND (? = '' OR EXISTS (SELECT 1 FROM json_each(incidents.entities) WHERE value = ?))`
+	args := []any{q.Status, q.Status, q.Severity, q.Severity, q.Assignee, q.Assignee, q.Entity, q.Entity}
 	if q.Cursor != "" {
 		t, id, err := storeutil.DecodeCursor(q.Cursor)
 		if err != nil {

@@ -88,4 +88,5 @@ func testIncidents(t *testing.T, s store.Store) {
 			t.Errorf("ListIncidents(status=%q) = %v, want %v", status, got, wantIDs)
 		}
 	}
+	testIncidentFilters(t, s)
 }

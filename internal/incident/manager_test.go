@@ -1,0 +1,240 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vigil-soc/vigil/internal/event"
+	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
+	"github.com/vigil-soc/vigil/internal/store/sqlite"
+)
+
+type hookCall struct {
+	id    string
+	added []string
+}
+
+func newManager(t *testing.T) (*Manager, *sqlite.Store, *[]hookCall) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), t.TempDir()+"/vigil.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := t0.Add(time.Hour)
+	m := NewManager(st, Config{}, Options{Now: func() time.Time { return now }})
+	var calls []hookCall
+	m.OnChange(func(_ context.Context, inc store.Incident, added []finding.Finding) {
+		var ids []string
+		for _, f := range added {
+			ids = append(ids, f.ID)
+		}
+		calls = append(calls, hookCall{inc.ID, ids})
+	})
+	return m, st, &calls
+}
+
+// ingest stores findings (as the detector worker does) then correlates them.
+func ingest(t *testing.T, m *Manager, st store.Store, fs ...finding.Finding) {
+	t.Helper()
+	if _, err := st.PutFindings(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.HandleFindings(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustGet(t *testing.T, st store.Store, id string) (store.Incident, Doc) {
+	t.Helper()
+	inc, err := st.GetIncident(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ParseDoc(inc.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc, doc
+}
+
+func TestManagerPersistsAndReplayChangesNothing(t *testing.T) {
+	m, st, calls := newManager(t)
+	fs := []finding.Finding{
+		fnd("l1", 0, finding.SeverityLow, event.Entities{User: "amy", Host: "ws-7"}),
+		fnd("l2", time.Minute, finding.SeverityMedium, event.Entities{User: "amy"}),
+		fnd("h1", 2*time.Minute, finding.SeverityHigh, event.Entities{Host: "ws-7", Patient: "pat-000001"}),
+	}
+	fs[2].Techniques = []string{"T1078"}
+	ingest(t, m, st, fs...)
+	id := IDFor("l2")
+	inc, doc := mustGet(t, st, id)
+	if !slices.Equal(inc.FindingIDs, []string{"l1", "l2", "h1"}) || inc.Severity != finding.SeverityHigh ||
+		inc.Status != StatusNew {
+		t.Fatalf("incident = %+v", inc)
+	}
+	if !slices.Equal(inc.Entities, []string{"host:ws-7", "patient:pat-000001", "user:amy"}) {
+		t.Errorf("entities = %v", inc.Entities)
+	}
+	if doc.SLADue != inc.Created.Add(4*time.Hour) || doc.Risk != 105 || !slices.Equal(doc.Techniques, []string{"T1078"}) {
+		t.Errorf("doc = %+v", doc)
+	}
+	if len(doc.Timeline) != 3 || doc.Timeline[2].Ref != "h1" {
+		t.Errorf("timeline = %+v", doc.Timeline)
+	}
+	want := []hookCall{{id, []string{"l1", "l2"}}, {id, []string{"h1"}}}
+	if !slices.EqualFunc(*calls, want, func(a, b hookCall) bool { return a.id == b.id && slices.Equal(a.added, b.added) }) {
+		t.Errorf("hook calls = %+v, want %+v", *calls, want)
+	}
+	ingest(t, m, st, fs...) // replay
+	again, _ := mustGet(t, st, id)
+	if !again.Updated.Equal(inc.Updated) || len(*calls) != 2 || string(again.Data) != string(inc.Data) {
+		t.Error("replaying the same findings changed the incident or ran hooks")
+	}
+}
+
+func TestManagerLifecycle(t *testing.T) {
+	m, st, _ := newManager(t)
+	ingest(t, m, st, fnd("h1", 0, finding.SeverityHigh, user("bob")))
+	id := IDFor("h1")
+	ctx := context.Background()
+	s := func(v string) *string { return &v }
+	if _, err := m.Update(ctx, id, Update{Status: s(StatusResolved)}, "alice"); !isConflict(err) {
+		t.Fatalf("new → resolved must be refused, got %v", err)
+	}
+	if _, err := m.Update(ctx, id, Update{Status: s("closed")}, "alice"); !isInvalid(err) {
+		t.Fatalf("unknown status: %v", err)
+	}
+	inc, err := m.Update(ctx, id, Update{Status: s(StatusInvestigating), Assignee: s("alice"), Severity: s("critical")}, "alice")
+	if err != nil || inc.Status != StatusInvestigating || inc.Assignee != "alice" || inc.Severity != finding.SeverityCritical {
+		t.Fatalf("update: %+v %v", inc, err)
+	}
+	if _, err := m.AddNote(ctx, id, "alice", "called the user's manager"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.AddNote(ctx, id, "alice", "  "); !isInvalid(err) {
+		t.Fatalf("empty note: %v", err)
+	}
+	if err := m.AddTimeline(ctx, id, TimelineEntry{Kind: "action", Actor: "respond", Text: "disabled account bob", Ref: "act-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{StatusContained, StatusResolved} {
+		if _, err := m.Update(ctx, id, Update{Status: s(to)}, "alice"); err != nil {
+			t.Fatal(to, err)
+		}
+	}
+	// Resolved: a new finding about bob opens a new incident.
+	ingest(t, m, st, fnd("h2", time.Minute, finding.SeverityHigh, user("bob")))
+	if _, err := st.GetIncident(ctx, IDFor("h2")); err != nil {
+		t.Fatalf("finding after resolution should open a new incident: %v", err)
+	}
+	_, doc := mustGet(t, st, id)
+	var kinds []string
+	for _, e := range doc.Timeline {
+		kinds = append(kinds, e.Kind)
+	}
+	want := []string{"finding", "status", "assign", "severity", "note", "action", "status", "status"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("timeline kinds = %v, want %v", kinds, want)
+	}
+	if doc.SLADue != t0.Add(2*time.Hour) { // created at now = t0+1h, critical SLA 1h
+		t.Errorf("SLA due %v", doc.SLADue)
+	}
+	if _, err := m.Update(ctx, "inc-nope", Update{}, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown incident: %v", err)
+	}
+}
+
+func isConflict(err error) bool {
+	var c *ConflictError
+	return errors.As(err, &c)
+}
+
+func isInvalid(err error) bool {
+	var c *InvalidError
+	return errors.As(err, &c)
+}
+
+func TestManagerMergeAndSplit(t *testing.T) {
+	m, st, _ := newManager(t)
+	ctx := context.Background()
+	ingest(t, m, st,
+		fnd("a1", 0, finding.SeverityHigh, user("u1")),
+		fnd("a2", time.Minute, finding.SeverityLow, user("u1")),
+		fnd("b1", 0, finding.SeverityHigh, user("u2")))
+	ia, ib := IDFor("a1"), IDFor("b1")
+	inc, err := m.Merge(ctx, ia, []string{ib}, "alice")
+	if err != nil || !slices.Equal(inc.FindingIDs, []string{"a1", "a2", "b1"}) ||
+		!slices.Equal(inc.Entities, []string{"user:u1", "user:u2"}) {
+		t.Fatalf("merge: %+v %v", inc, err)
+	}
+	gone, gdoc := mustGet(t, st, ib)
+	if gone.Status != StatusMerged || gdoc.MergedInto != ia {
+		t.Errorf("merged-away incident: %s %+v", gone.Status, gdoc)
+	}
+	if _, err := m.Merge(ctx, ia, []string{ib}, "alice"); !isConflict(err) {
+		t.Errorf("merging a merged incident again: %v", err)
+	}
+	// A later u2 finding joins the survivor.
+	ingest(t, m, st, fnd("b2", 2*time.Minute, finding.SeverityLow, user("u2")))
+	if got, _ := mustGet(t, st, ia); !slices.Contains(got.FindingIDs, "b2") {
+		t.Errorf("b2 did not join the survivor: %v", got.FindingIDs)
+	}
+	if _, err := m.Split(ctx, ia, []string{"zz"}, "alice"); !isInvalid(err) {
+		t.Errorf("split of a foreign finding: %v", err)
+	}
+	n, err := m.Split(ctx, ia, []string{"b1", "b2"}, "alice")
+	if err != nil || !slices.Equal(n.FindingIDs, []string{"b1", "b2"}) || n.Severity != finding.SeverityHigh {
+		t.Fatalf("split: %+v %v", n, err)
+	}
+	kept, kdoc := mustGet(t, st, ia)
+	if !slices.Equal(kept.FindingIDs, []string{"a1", "a2"}) || !slices.Equal(kept.Entities, []string{"user:u1"}) {
+		t.Errorf("kept incident: %+v", kept)
+	}
+	for _, e := range kdoc.Timeline {
+		if e.Kind == "finding" && (e.Ref == "b1" || e.Ref == "b2") {
+			t.Errorf("moved finding %s still on the kept timeline", e.Ref)
+		}
+	}
+}
+
+// failingStore fails incident writes while fail is set.
+type failingStore struct {
+	*sqlite.Store
+	fail bool
+}
+
+func (f *failingStore) UpsertIncident(ctx context.Context, inc store.Incident) error {
+	if f.fail {
+		return errors.New("disk full")
+	}
+	return f.Store.UpsertIncident(ctx, inc)
+}
+
+func TestManagerRetriesAfterStoreError(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), t.TempDir()+"/vigil.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fs := &failingStore{Store: st, fail: true}
+	m := NewManager(fs, Config{}, Options{})
+	f := fnd("h1", 0, finding.SeverityHigh, user("bob"))
+	if _, err := st.PutFindings(context.Background(), []finding.Finding{f}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.HandleFindings(context.Background(), []finding.Finding{f}); err == nil {
+		t.Fatal("store error not reported")
+	}
+	fs.fail = false
+	if err := m.HandleFindings(context.Background(), []finding.Finding{f}); err != nil { // redelivery
+		t.Fatal(err)
+	}
+	if _, err := st.GetIncident(context.Background(), IDFor("h1")); err != nil {
+		t.Fatalf("incident lost after a store error: %v", err)
+	}
+}
