@@ -23,6 +23,9 @@ type memStore struct {
 	incidents []store.Incident
 	tokens    []store.Token
 	audit     []store.AuditRecord
+	// Responses is unused here (nil): the approval routes go through
+	// Deps.Responder, which the tests fake separately.
+	store.Responses
 }
 
 var _ store.Store = (*memStore)(nil)
