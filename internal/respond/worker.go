@@ -130,12 +130,13 @@ func (e *Engine) complete(ctx context.Context, a store.Action, result string, er
 		a.Status, a.Error = "failed", err.Error()
 		text = fmt.Sprintf("%s %s FAILED after %d attempt(s): %v", a.Action, a.Target, a.Attempts, err)
 	}
-	if uerr := e.cfg.Store.UpdateAction(ctx, a); uerr != nil {
-		e.log.Error("action result not stored", "action", a.ID, "err", uerr)
-	}
+	// Audit and timeline first: once the status is final, both exist.
 	e.audit(ctx, "respond", "system", "respond.action.execute", a.ID, map[string]any{"incident": a.IncidentID,
 		"action": a.Action, "target": a.Target, "status": a.Status, "attempts": a.Attempts, "error": a.Error})
 	e.record(ctx, a.IncidentID, "action", "respond", text, a.ID)
+	if uerr := e.cfg.Store.UpdateAction(ctx, a); uerr != nil {
+		e.log.Error("action result not stored", "action", a.ID, "err", uerr)
+	}
 }
 
 func (e *Engine) requeueRunning(ctx context.Context) error {
