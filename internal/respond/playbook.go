@@ -424,3 +424,6 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// asPlaybookError is errors.As for *PlaybookError.
+func asPlaybookError(err error, target **PlaybookError) bool { return errors.As(err, target) }

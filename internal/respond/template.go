@@ -42,7 +42,7 @@ func templateFuncs(d *templateData) template.FuncMap {
 			}
 			return vs[0], nil
 		},
-		"entities": func(kind string) []string { return d.subject.EntityValues(kind) },
+		"entities":  func(kind string) []string { return d.subject.EntityValues(kind) },
 		"hasEntity": func(kind string) bool { return len(d.subject.EntityValues(kind)) > 0 },
 		"hasTag":    func(tag string) bool { return contains(d.Tags, tag) },
 		"hasRule": func(glob string) bool {

@@ -8,14 +8,29 @@ import (
 )
 
 // Secret is a credential read from env:NAME or file:PATH. It prints and
-// logs as [redacted].
-type Secret struct{ v string }
+// logs as [redacted]; the value sits behind a pointer so that printing a
+// struct holding a Secret (fmt walks unexported fields without calling
+// String) shows an address, never the value.
+type Secret struct{ v *string }
+
+// NewSecret wraps a value (tests and wiring).
+func NewSecret(v string) Secret {
+	if v == "" {
+		return Secret{}
+	}
+	return Secret{&v}
+}
 
 // Value returns the secret itself, for the protocol only.
-func (s Secret) Value() string { return s.v }
+func (s Secret) Value() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
 
 // Set reports whether a secret was configured.
-func (s Secret) Set() bool { return s.v != "" }
+func (s Secret) Set() bool { return s.v != nil && *s.v != "" }
 
 func (s Secret) String() string { return "[redacted]" }
 
@@ -41,7 +56,7 @@ func ResolveSecret(ref string) (Secret, error) {
 		if v == "" {
 			return Secret{}, fmt.Errorf("environment variable %s is not set or empty", arg)
 		}
-		return Secret{v}, nil
+		return NewSecret(v), nil
 	case ok && kind == "file":
 		fi, err := os.Stat(arg)
 		if err != nil {
@@ -58,7 +73,7 @@ func ResolveSecret(ref string) (Secret, error) {
 		if v == "" {
 			return Secret{}, fmt.Errorf("secret file %s is empty", arg)
 		}
-		return Secret{v}, nil
+		return NewSecret(v), nil
 	}
 	return Secret{}, fmt.Errorf("a secret must be env:NAME or file:PATH, not a literal value")
 }
