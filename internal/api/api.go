@@ -86,6 +86,8 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Gatherer backs /metrics; nil answers 501.
 	Gatherer prometheus.Gatherer
+	// Approver decides approval requests; nil answers 501.
+	Approver Approver
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 }

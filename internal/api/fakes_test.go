@@ -23,14 +23,14 @@ type memStore struct {
 	incidents []store.Incident
 	tokens    []store.Token
 	audit     []store.AuditRecord
-	// Responses is unused here (nil): the approval routes go through
-	// Deps.Responder, which the tests fake separately.
-	store.Responses
+	store.Responses // memResponses (respond_test.go)
 }
 
 var _ store.Store = (*memStore)(nil)
 
-func newMemStore() *memStore { return &memStore{events: map[string]*event.Event{}} }
+func newMemStore() *memStore {
+	return &memStore{events: map[string]*event.Event{}, Responses: &memResponses{}}
+}
 
 func (m *memStore) InsertEvents(_ context.Context, evs []*event.Event) (int, error) {
 	m.mu.Lock()

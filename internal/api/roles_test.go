@@ -35,6 +35,9 @@ var roleTable = []roleCase{
 	{"POST", "/api/v1/tokens", "/api/v1/tokens", `{"role":"viewer"}`, "admin"},
 	{"DELETE", "/api/v1/tokens/{idOrName}", "/api/v1/tokens/nobody", "", "admin"},
 	{"POST", "/api/v1/rules/reload", "/api/v1/rules/reload", "", "admin"},
+	{"GET", "/api/v1/approvals", "/api/v1/approvals", "", "viewer analyst responder auditor admin clinical_engineering"},
+	{"POST", "/api/v1/approvals/{id}", "/api/v1/approvals/nope", `{"decision":"approve"}`, "responder admin clinical_engineering"},
+	{"GET", "/api/v1/actions", "/api/v1/actions", "", "viewer analyst responder auditor admin clinical_engineering"},
 }
 
 func TestRoleTable(t *testing.T) {

@@ -44,6 +44,10 @@ func (s *server) routeTable() []route {
 		{method: "DELETE", pattern: "/api/v1/tokens/{idOrName}", perm: auth.TokensManage, h: s.handleRevokeToken},
 
 		{method: "POST", pattern: "/api/v1/rules/reload", perm: auth.RulesManage, h: s.handleReloadRules},
+
+		{method: "GET", pattern: "/api/v1/approvals", perm: auth.IncidentsRead, h: s.handleListApprovals},
+		{method: "POST", pattern: "/api/v1/approvals/{id}", perm: auth.ActionsApprove, h: s.handleDecideApproval},
+		{method: "GET", pattern: "/api/v1/actions", perm: auth.IncidentsRead, h: s.handleListActions},
 	}
 }
 
