@@ -17,12 +17,13 @@ import (
 
 // memStore is an in-memory store.Store for the API tests.
 type memStore struct {
-	mu              sync.Mutex
-	events          map[string]*event.Event
-	findings        []finding.Finding
-	incidents       []store.Incident
-	tokens          []store.Token
-	audit           []store.AuditRecord
+	mu        sync.Mutex
+	events    map[string]*event.Event
+	findings  []finding.Finding
+	incidents []store.Incident
+	tokens    []store.Token
+	audit     []store.AuditRecord
+
 	store.Responses // memResponses (respond_test.go)
 }
 
