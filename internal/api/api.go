@@ -93,6 +93,8 @@ type Deps struct {
 	Incidents IncidentService
 	// Assistant is the AI analyst; nil answers 501 on its routes.
 	Assistant Assistant
+	// Approver decides approval requests; nil answers 501.
+	Approver Approver
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 }

@@ -23,11 +23,15 @@ type memStore struct {
 	incidents []store.Incident
 	tokens    []store.Token
 	audit     []store.AuditRecord
+
+	store.Responses // memResponses (respond_test.go)
 }
 
 var _ store.Store = (*memStore)(nil)
 
-func newMemStore() *memStore { return &memStore{events: map[string]*event.Event{}} }
+func newMemStore() *memStore {
+	return &memStore{events: map[string]*event.Event{}, Responses: &memResponses{}}
+}
 
 func (m *memStore) InsertEvents(_ context.Context, evs []*event.Event) (int, error) {
 	m.mu.Lock()

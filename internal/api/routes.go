@@ -53,6 +53,9 @@ func (s *server) routeTable() []route {
 
 		{method: "POST", pattern: "/api/v1/context", perm: auth.ContextWrite, h: s.handleImportContext},
 		{method: "GET", pattern: "/api/v1/context", perm: auth.EventsRead, h: s.handleGetContext},
+		{method: "GET", pattern: "/api/v1/approvals", perm: auth.IncidentsRead, h: s.handleListApprovals},
+		{method: "POST", pattern: "/api/v1/approvals/{id}", perm: auth.ActionsApprove, h: s.handleDecideApproval},
+		{method: "GET", pattern: "/api/v1/actions", perm: auth.IncidentsRead, h: s.handleListActions},
 	}
 }
 

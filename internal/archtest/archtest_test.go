@@ -24,6 +24,7 @@ var rules = []struct {
 	{mod + "internal/store/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/"}},
 	{mod + "internal/pipeline/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/store"}},
 	{mod + "internal/api/...", []string{mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/"}},
+	{mod + "internal/respond/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline"}},
 }
 
 func TestImportDirection(t *testing.T) {

@@ -90,6 +90,7 @@ func TestMatrix(t *testing.T) {
 		RoleAuditor:   "events:read findings:read incidents:read audit:read metrics:read",
 		RoleAdmin: "events:write events:read phi:read findings:read incidents:read incidents:write dlq:read dlq:write " +
 			"audit:read tokens:manage rules:manage actions:approve metrics:read context:write",
+		RoleClinicalEngineering: "events:read findings:read incidents:read actions:approve metrics:read",
 	}
 	for _, r := range AllRoles {
 		allowed := map[Permission]bool{}

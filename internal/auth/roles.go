@@ -4,23 +4,25 @@
 //
 // The matrix (also the table in rolePerms below — keep them identical):
 //
-//	permission        ingest viewer analyst responder auditor admin
+//	permission        ingest viewer analyst responder auditor admin clinical_engineering
 //	events:write        x                                      x
-//	events:read                x      x        x        x      x
+//	events:read                x      x        x        x      x      x
 //	phi:read                          x        x               x
-//	findings:read              x      x        x        x      x
-//	incidents:read             x      x        x        x      x
+//	findings:read              x      x        x        x      x      x
+//	incidents:read             x      x        x        x      x      x
 //	incidents:write                   x        x               x
 //	dlq:read                          x        x               x
 //	dlq:write                                                  x
 //	audit:read                                          x      x
 //	tokens:manage                                              x
 //	rules:manage                                               x
-//	actions:approve                            x               x
-//	metrics:read               x      x        x        x      x
+//	actions:approve                            x               x      x
+//	metrics:read               x      x        x        x      x      x
 //	context:write       x                                      x
 //
-// Roles without phi:read see patient identifiers masked.
+// Roles without phi:read see patient identifiers masked. clinical_engineering
+// approves (or denies) response actions held by the patient-safety guard,
+// e.g. isolating a networked infusion pump.
 package auth
 
 import (
@@ -39,6 +41,8 @@ const (
 	RoleResponder Role = "responder"
 	RoleAuditor   Role = "auditor"
 	RoleAdmin     Role = "admin"
+	// RoleClinicalEngineering approves actions on medical devices.
+	RoleClinicalEngineering Role = "clinical_engineering"
 )
 
 // Permission is one capability checked by an API route.
@@ -70,17 +74,19 @@ var AllPermissions = []Permission{
 }
 
 // AllRoles lists every role.
-var AllRoles = []Role{RoleIngest, RoleViewer, RoleAnalyst, RoleResponder, RoleAuditor, RoleAdmin}
+var AllRoles = []Role{RoleIngest, RoleViewer, RoleAnalyst, RoleResponder, RoleAuditor, RoleAdmin,
+	RoleClinicalEngineering}
 
 // rolePerms is the permission matrix: the one place that decides who may do
 // what (admin = every permission).
 var rolePerms = map[Role][]Permission{
-	RoleIngest:    {EventsWrite, ContextWrite},
-	RoleViewer:    {EventsRead, FindingsRead, IncidentsRead, MetricsRead},
-	RoleAnalyst:   {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead},
-	RoleResponder: {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead, ActionsApprove},
-	RoleAuditor:   {AuditRead, EventsRead, FindingsRead, IncidentsRead, MetricsRead},
-	RoleAdmin:     AllPermissions,
+	RoleIngest:              {EventsWrite, ContextWrite},
+	RoleViewer:              {EventsRead, FindingsRead, IncidentsRead, MetricsRead},
+	RoleAnalyst:             {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead},
+	RoleResponder:           {EventsRead, FindingsRead, IncidentsRead, MetricsRead, PHIRead, IncidentsWrite, DLQRead, ActionsApprove},
+	RoleAuditor:             {AuditRead, EventsRead, FindingsRead, IncidentsRead, MetricsRead},
+	RoleAdmin:               AllPermissions,
+	RoleClinicalEngineering: {ActionsApprove, IncidentsRead, FindingsRead, EventsRead, MetricsRead},
 }
 
 // Valid reports whether r is one of the roles.

@@ -25,6 +25,7 @@ type Store interface {
 	Tokens
 	Audit
 	ContextRecords
+	Responses
 	// Ping reports whether the database answers (readiness).
 	Ping(ctx context.Context) error
 	Close() error
@@ -122,8 +123,8 @@ type IncidentQuery struct {
 	Severity string // exact severity, "" = any
 	Assignee string // exact assignee, "" = any
 	Entity   string // an element of Entities ("kind:value"), "" = any
-	Limit  int
-	Cursor string
+	Limit    int
+	Cursor   string
 }
 
 // IncidentPage is one page of incidents.
@@ -195,4 +196,103 @@ type ContextRecords interface {
 	// ListContextRecords calls fn for every record of kind, by id; an error
 	// from fn stops the listing and is returned.
 	ListContextRecords(ctx context.Context, kind string, fn func(ContextRecord) error) error
+}
+
+// ErrConflict is returned (wrapped) when a conditional update finds the row
+// changed since it was read (another decision or worker got there first).
+var ErrConflict = errors.New("conflict")
+
+// Approval is a request for human approval of one or more response actions
+// (internal/respond owns its logic; the store keeps it).
+type Approval struct {
+	ID         string             `json:"id"`
+	IncidentID string             `json:"incident_id,omitempty"`
+	FindingID  string             `json:"finding_id,omitempty"`
+	Playbook   string             `json:"playbook"`
+	Step       string             `json:"step"`
+	Reason     string             `json:"reason"`            // why approval is needed
+	Context    string             `json:"context,omitempty"` // clinical context shown to the approver
+	Roles      []string           `json:"roles"`             // roles allowed to decide
+	Quorum     int                `json:"quorum"`            // distinct approvals needed
+	Requester  string             `json:"requester"`         // cannot approve its own request
+	Status     string             `json:"status"`            // pending, approved, denied, expired
+	Created    time.Time          `json:"created"`
+	Expires    time.Time          `json:"expires"`
+	Decided    time.Time          `json:"decided,omitzero"`
+	Decisions  []ApprovalDecision `json:"decisions"`
+	ActionIDs  []string           `json:"action_ids"`
+	Version    int                `json:"version"` // bumped by every update
+}
+
+// ApprovalDecision is one approver's vote.
+type ApprovalDecision struct {
+	Actor    string    `json:"actor"`
+	Role     string    `json:"role"`
+	Decision string    `json:"decision"` // approve, deny
+	Reason   string    `json:"reason"`
+	Time     time.Time `json:"time"`
+}
+
+// Action is one response action: requested, maybe gated by an approval,
+// then executed (or recorded only, in dry-run).
+type Action struct {
+	ID          string            `json:"id"`
+	IncidentID  string            `json:"incident_id"`
+	FindingID   string            `json:"finding_id"`
+	Playbook    string            `json:"playbook"`
+	Step        string            `json:"step"`
+	Action      string            `json:"action"`    // action kind, e.g. scim.disable
+	Connector   string            `json:"connector"` // actions-file connector name
+	Target      string            `json:"target"`    // kind:value
+	Params      map[string]string `json:"params,omitempty"`
+	Status      string            `json:"status"` // queued, running, succeeded, failed, pending_approval, denied, expired, dry_run, skipped
+	DryRun      bool              `json:"dry_run"`
+	ApprovalID  string            `json:"approval_id,omitempty"`
+	Retries     int               `json:"retries"`
+	Backoff     time.Duration     `json:"backoff"`
+	Timeout     time.Duration     `json:"timeout"`
+	Attempts    int               `json:"attempts"`
+	RequestedAt time.Time         `json:"requested_at"`
+	ExecutedAt  time.Time         `json:"executed_at,omitzero"`
+	FirstEvent  time.Time         `json:"first_event_at,omitzero"` // time of the subject's first evidence event (MTTR)
+	Result      string            `json:"result,omitempty"`        // e.g. the ticket id
+	Error       string            `json:"error"`
+	Version     int               `json:"version"`
+}
+
+// ResponseQuery selects approvals or actions, newest first.
+type ResponseQuery struct {
+	Status     string
+	IncidentID string
+	Limit      int
+	Cursor     string
+}
+
+// ApprovalPage is one page of approvals.
+type ApprovalPage struct {
+	Approvals []Approval
+	Next      string
+}
+
+// ActionPage is one page of actions.
+type ActionPage struct {
+	Actions []Action
+	Next    string
+}
+
+// Responses stores approvals and actions of the automated response.
+// Updates are conditional on Version (optimistic concurrency): the stored
+// row must still have the Version the caller read, else ErrConflict; the
+// stored Version becomes Version+1.
+type Responses interface {
+	// InsertApproval stores a new approval; false when the id exists.
+	InsertApproval(ctx context.Context, a Approval) (bool, error)
+	UpdateApproval(ctx context.Context, a Approval) error
+	GetApproval(ctx context.Context, id string) (Approval, error)
+	ListApprovals(ctx context.Context, q ResponseQuery) (ApprovalPage, error)
+	// InsertAction stores a new action; false when the id exists.
+	InsertAction(ctx context.Context, a Action) (bool, error)
+	UpdateAction(ctx context.Context, a Action) error
+	GetAction(ctx context.Context, id string) (Action, error)
+	ListActions(ctx context.Context, q ResponseQuery) (ActionPage, error)
 }
