@@ -3,7 +3,6 @@ package phish
 import (
 	"hash/fnv"
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -93,30 +92,53 @@ func (m *TextModel) Logit(feats []uint32) float64 {
 	return m.Bias + s/math.Sqrt(float64(len(feats)))
 }
 
-// cue is a phrase family of BEC or healthcare lures.
+// cue is a phrase family of BEC or healthcare lures, matched as lower-case
+// literal phrases at word boundaries (strings.Index is much faster than
+// regular-expression alternations: see docs/phishing.md).
 type cue struct {
 	feature string
 	text    string
-	re      *regexp.Regexp
+	phrases []string
 }
 
 // cues: BEC and healthcare-lure phrase families. Each match is reported with
-// the matched span; the combiner counts matches per family (capped).
+// the matched span; the combiner counts matches per family (capped at 3).
 var cues = []cue{
-	{"cue_payment", "asks for a payment or a change of bank / direct-deposit details",
-		regexp.MustCompile(`(?i)\b(wire transfer|bank (details|account|information)|banking (details|information)|change of bank|new (bank|account) details|routing (number|no)|account number|remit(tance)? to|direct[- ]deposit|payroll (change|update|account)|update (my|the) (payroll|bank|deposit)|outstanding invoice|overdue invoice|payment (is )?(due|overdue|pending)|process (a|the) payment|ach (transfer|payment))\b`)},
-	{"cue_giftcard", "asks for gift cards",
-		regexp.MustCompile(`(?i)\b(gift ?cards?|itunes cards?|google play cards?|amazon cards?|steam cards?|scratch (the|off) (code|back))\b`)},
-	{"cue_urgency", "urgency or pressure",
-		regexp.MustCompile(`(?i)\b(urgent(ly)?|immediately|right away|asap|within (24|48) hours|today before|act now|final (notice|warning)|expires? (today|soon|in \d+)|will be (suspended|deactivated|locked|disabled|terminated)|suspension|limited time)\b`)},
-	{"cue_secrecy", "asks for secrecy or to bypass normal channels",
-		regexp.MustCompile(`(?i)\b(confidential(ly)?|keep this (between us|quiet|private)|don'?t (tell|mention|discuss)|do not (share|discuss|call)|discreet|i'?m in a meeting|can'?t talk (now|right now)|only (reply|respond) by email)\b`)},
-	{"cue_availability", `"are you at your desk" style opener`,
-		regexp.MustCompile(`(?i)\b(are you (at|on) your desk|are you available|do you have a (minute|moment)|quick favou?r|need (a|your) (favou?r|help) (with something|quickly)|got a sec|let me know when you are free)\b`)},
-	{"cue_credentials", "asks to sign in, verify or reset a password / account",
-		regexp.MustCompile(`(?i)\b(verify your (account|identity|email|mailbox)|confirm your (account|identity|password|credentials)|(password|passcode) (will )?(expire|expired|expiring|reset)|re-?validate|re-?activate your|mailbox (is )?(full|quota)|(log|sign) ?in (now|here|below|to (avoid|keep|restore|verify))|unusual (sign-?in|activity)|security alert|(re-?)?enroll (in|your) (mfa|multi-factor)|update your credentials)\b`)},
-	{"cue_health_lure", "healthcare lure (EHR/Epic access, HIPAA notice, patient portal, payer remittance, payroll)",
-		regexp.MustCompile(`(?i)\b(epic (password|account|access|login|credentials)|ehr (password|access|account|login)|citrix (password|access)|hipaa (compliance|violation|training|notice|audit)|patient portal (message|notification)|secure (patient )?message (waiting|from)|remittance advice|explanation of benefits|era (file|remittance)|835 remittance|claim (denial|rejected|payment hold)|payroll (portal|direct deposit)|kronos|workday (password|account)|open enrollment|benefits (portal|enrollment))\b`)},
+	{"cue_payment", "asks for a payment or a change of bank / direct-deposit details", []string{
+		"wire transfer", "bank details", "bank account", "bank information", "banking details", "banking information",
+		"change of bank", "new bank details", "new account details", "routing number", "routing no", "account number",
+		"remit to", "remittance to", "direct deposit", "direct-deposit", "payroll change", "payroll update", "payroll account",
+		"update my payroll", "update the payroll", "update my bank", "update my deposit", "outstanding invoice", "overdue invoice",
+		"payment is due", "payment due", "payment overdue", "payment is overdue", "payment pending", "payment is pending",
+		"process a payment", "process the payment", "ach transfer", "ach payment", "urgent wire", "process an urgent wire"}},
+	{"cue_giftcard", "asks for gift cards", []string{"gift card", "giftcard", "itunes card", "google play card",
+		"amazon card", "steam card", "scratch the code", "scratch off the", "scratch the back"}},
+	{"cue_urgency", "urgency or pressure", []string{"urgent", "immediately", "right away", "asap", "within 24 hours",
+		"within 48 hours", "today before", "act now", "final notice", "final warning", "expires today", "expire today",
+		"expires soon", "will be suspended", "will be deactivated", "will be locked", "will be disabled", "will be terminated",
+		"suspension", "limited time", "time-sensitive", "time sensitive"}},
+	{"cue_secrecy", "asks for secrecy or to bypass normal channels", []string{"confidential", "keep this between us",
+		"keep this quiet", "keep this private", "don't tell", "dont tell", "don't mention", "do not share", "do not discuss",
+		"don't discuss", "do not call", "discreet", "i'm in a meeting", "im in a meeting", "i am in a meeting", "in meetings all day",
+		"can't talk", "cant talk", "only reply by email", "reply only by email", "only respond by email"}},
+	{"cue_availability", `"are you at your desk" style opener`, []string{"are you at your desk", "are you on your desk",
+		"are you available", "do you have a minute", "do you have a moment", "quick favor", "quick favour",
+		"need a favor", "need a favour", "need your help with something", "got a sec", "let me know when you are free"}},
+	{"cue_credentials", "asks to sign in, verify or reset a password / account", []string{"verify your account",
+		"verify your identity", "verify your email", "verify your mailbox", "confirm your account", "confirm your identity",
+		"confirm your password", "confirm your credentials", "password will expire", "password expires", "password expired",
+		"password expiring", "password reset", "passcode will expire", "revalidate", "re-validate", "reactivate your",
+		"re-activate your", "mailbox is full", "mailbox quota", "mailbox full", "log in now", "login now", "sign in now",
+		"sign in here", "sign in below", "sign in to avoid", "sign in to keep", "sign in to restore", "unusual sign-in",
+		"unusual signin", "unusual activity", "security alert", "re-enroll in mfa", "reenroll in mfa", "enroll in mfa",
+		"update your credentials", "validate your mailbox"}},
+	{"cue_health_lure", "healthcare lure (EHR/Epic access, HIPAA notice, patient portal, payer remittance, payroll)", []string{
+		"epic password", "epic account", "epic access", "epic login", "epic credentials", "ehr password", "ehr access",
+		"ehr account", "ehr login", "citrix password", "citrix access", "hipaa compliance", "hipaa violation", "hipaa training",
+		"hipaa notice", "hipaa audit", "patient portal message", "patient portal notification", "secure message waiting",
+		"secure patient message", "remittance advice", "explanation of benefits", "era file", "era remittance",
+		"835 remittance", "claim denial", "claim rejected", "claim payment hold", "payroll portal", "kronos",
+		"workday password", "workday account", "open enrollment", "benefits portal", "benefits enrollment"}},
 }
 
 type cueHit struct {
@@ -128,16 +150,46 @@ type cueHit struct {
 // findCues returns per-family match counts with the first span as evidence.
 func findCues(text string) []cueHit {
 	var out []cueHit
+	text = strings.ToLower(capString(text, maxCueText))
 	for i := range cues {
 		c := &cues[i]
-		idx := c.re.FindAllStringIndex(text, 8)
-		if len(idx) == 0 {
-			continue
+		n, first := 0, -1
+		firstEnd := 0
+		for _, ph := range c.phrases {
+			for off := 0; off < len(text) && n < 8; {
+				k := strings.Index(text[off:], ph)
+				if k < 0 {
+					break
+				}
+				k += off
+				end := k + len(ph)
+				if wordEdge(text, k-1) && wordEdge(text, end) {
+					n++
+					if first < 0 || k < first {
+						first, firstEnd = k, end
+					}
+				}
+				off = end
+			}
 		}
-		out = append(out, cueHit{cue: c, span: spanAround(text, idx[0][0], idx[0][1]), n: len(idx)})
+		if n > 0 {
+			out = append(out, cueHit{cue: c, span: spanAround(text, first, firstEnd), n: n})
+		}
 	}
 	return out
 }
+
+// wordEdge: position i is outside text or not a letter/digit.
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	c := s[i]
+	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80)
+}
+
+// maxCueText bounds the text searched for cue phrases.
+const maxCueText = 32 << 10
 
 func spanAround(s string, a, b int) string {
 	a0, b0 := max(0, a-40), min(len(s), b+40)

@@ -25,8 +25,6 @@ type htmlScan struct {
 	text      []byte
 }
 
-var textURL = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]{}]+`)
-
 // scanHTML walks HTML with a tokenizer (no tree; bounded by MaxHTMLBytes).
 func scanHTML(doc string) htmlScan {
 	var s htmlScan
@@ -126,15 +124,36 @@ func smugglingEvidence(script string, download bool) string {
 	return ""
 }
 
-// textLinks finds URLs in plain text.
+// textLinks finds URLs in plain text: runs starting at "http://",
+// "https://" or "www." (any case) up to a space or delimiter.
 func textLinks(text string, dst []Link) []Link {
-	for _, u := range textURL.FindAllString(text, MaxURLs) {
-		if len(dst) >= MaxURLs {
+	low := strings.ToLower(capString(text, MaxTextBytes))
+	for off := 0; off < len(low) && len(dst) < MaxURLs; {
+		k := indexURLStart(low[off:])
+		if k < 0 {
 			break
 		}
-		dst = append(dst, Link{Href: strings.TrimRight(u, ".,;:!?")})
+		k += off
+		end := k
+		for end < len(text) && !strings.ContainsRune(" \t\r\n<>\"'()[]{}", rune(text[end])) {
+			end++
+		}
+		if u := strings.TrimRight(text[k:end], ".,;:!?"); len(u) > 8 {
+			dst = append(dst, Link{Href: u})
+		}
+		off = max(end, k+1)
 	}
 	return dst
+}
+
+func indexURLStart(s string) int {
+	best := -1
+	for _, p := range [...]string{"http://", "https://", "www."} {
+		if i := strings.Index(s, p); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
 }
 
 // parsedURL is a link with its host.
