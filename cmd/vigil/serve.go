@@ -47,6 +47,7 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&cfg.Workers, "workers", cfg.Workers, "run the store and detection consumers in this process")
 	f.StringSliceVar(&cfg.Rules, "rules", nil, "Sigma rule files or directories (repeatable or comma-separated); reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
+	f.StringVar(&cfg.PhishConfig, "phish-config", "", "phishing analyzer configuration (YAML: own domains, VIPs, partners, allow-lists); re-read when the file changes")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd

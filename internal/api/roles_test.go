@@ -35,6 +35,7 @@ var roleTable = []roleCase{
 	{"POST", "/api/v1/tokens", "/api/v1/tokens", `{"role":"viewer"}`, "admin"},
 	{"DELETE", "/api/v1/tokens/{idOrName}", "/api/v1/tokens/nobody", "", "admin"},
 	{"POST", "/api/v1/rules/reload", "/api/v1/rules/reload", "", "admin"},
+	{"POST", "/api/v1/email/analyze", "/api/v1/email/analyze", "From: a@b.c\n\nhi", "viewer analyst responder auditor admin"},
 }
 
 func TestRoleTable(t *testing.T) {

@@ -44,6 +44,7 @@ func (s *server) routeTable() []route {
 		{method: "DELETE", pattern: "/api/v1/tokens/{idOrName}", perm: auth.TokensManage, h: s.handleRevokeToken},
 
 		{method: "POST", pattern: "/api/v1/rules/reload", perm: auth.RulesManage, h: s.handleReloadRules},
+		{method: "POST", pattern: "/api/v1/email/analyze", perm: auth.EventsRead, h: s.handleAnalyzeEmail},
 	}
 }
 

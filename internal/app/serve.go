@@ -79,13 +79,17 @@ func Serve(ctx context.Context, cfg Config) error {
 	prom := prometheus.NewRegistry()
 	prom.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pm := pipeline.NewMetrics(prom)
-	decoders := decode.NewSet()
+	decoders, err := phishDecoders(cfg)
+	if err != nil {
+		return err
+	}
 	authn := auth.NewAuthenticator(st, time.Now)
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
-			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules})
+			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
+			AnalyzeEmail: phishAPI(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

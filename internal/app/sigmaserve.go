@@ -18,6 +18,11 @@ import (
 // server can reload it.
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	ds := []detect.Detector{logclear.New()}
+	if pd, err := phishDetector(cfg); err != nil {
+		return nil, nil, err
+	} else {
+		ds = append(ds, pd)
+	}
 	if len(cfg.Rules) == 0 {
 		return ds, nil, nil
 	}

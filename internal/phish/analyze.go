@@ -258,7 +258,7 @@ func (s *scan) url(p parsedURL) {
 	if t, k := lookalike(h, s.cfg.protectedDomains()); k != "" {
 		s.fire("url_lookalike", 1, fmt.Sprintf("link domain %s looks like %s (%s)", unicodeDomain(h), t, k), "url", ev)
 	}
-	if s.hist != nil && h != "" && !own && !partner && !s.hist.SeenDomain(registrable(h)) {
+	if s.hist != nil && h != "" && !own && !partner && !s.hist.SeenDomain(URLDomain(p.Href)) {
 		s.fire("url_new_domain", 1, "link to a domain never seen before in the organisation's mail", "url", ev)
 	}
 }

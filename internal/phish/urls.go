@@ -218,3 +218,12 @@ func shownDomain(anchor string) string {
 	}
 	return strings.ToLower(m[1])
 }
+
+// URLDomain is the registrable domain of a URL's host ("" if none).
+func URLDomain(u string) string {
+	p, ok := parseLink(Link{Href: u})
+	if !ok || p.host == "" {
+		return ""
+	}
+	return registrable(p.host)
+}
