@@ -111,7 +111,7 @@ var cues = []cue{
 		"update my payroll", "update the payroll", "update my bank", "update my deposit", "outstanding invoice", "overdue invoice",
 		"payment is due", "payment due", "payment overdue", "payment is overdue", "payment pending", "payment is pending",
 		"process a payment", "process the payment", "ach transfer", "ach payment", "urgent wire", "process an urgent wire"}},
-	{"cue_giftcard", "asks for gift cards", []string{"gift card", "giftcard", "itunes card", "google play card",
+	{"cue_giftcard", "asks for gift cards", []string{"gift card", "gift cards", "giftcard", "giftcards", "itunes card", "itunes cards", "google play card", "google play cards", "amazon cards", "steam cards",
 		"amazon card", "steam card", "scratch the code", "scratch off the", "scratch the back"}},
 	{"cue_urgency", "urgency or pressure", []string{"urgent", "immediately", "right away", "asap", "within 24 hours",
 		"within 48 hours", "today before", "act now", "final notice", "final warning", "expires today", "expire today",
