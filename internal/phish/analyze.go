@@ -113,6 +113,13 @@ func (s *scan) sender() {
 	}
 	allowed := cfg.allowed(from)
 	own := cfg.isOwn(dom)
+	if own {
+		s.fire("sender_own_domain", 1, "sender address is in the hospital's own domain", "header:From", from.Addr)
+	} else if p, ok := cfg.partnerOf(dom); ok {
+		s.fire("sender_partner", 1, "sender address is in the domain of known partner "+p.Name, "header:From", from.Addr)
+	} else if underAny(dom, freemailDomains) {
+		s.fire("sender_freemail", 1, "sender uses a consumer mailbox provider", "header:From", from.Addr)
+	}
 	if !allowed {
 		if v, ok := vipImpersonated(cfg, from); ok && !own {
 			s.fire("sender_vip_impersonation", 1, fmt.Sprintf("display name matches %s (%s) but the address is outside the hospital's domains", v.Name, v.Title), "header:From", from.Name+" <"+from.Addr+">")
@@ -137,6 +144,11 @@ func (s *scan) sender() {
 		s.fire("sender_first_time", 1, "first message from this sender to the organisation", "header:From", from.Addr)
 	}
 }
+
+// freemailDomains are consumer mailbox providers.
+var freemailDomains = []string{"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+	"yahoo.com", "ymail.com", "aol.com", "proton.me", "protonmail.com", "icloud.com", "me.com", "mail.com",
+	"gmx.com", "gmx.net", "zoho.com", "yandex.com", "yandex.ru", "mail.ru", "qq.com", "163.com"}
 
 // vipImpersonated: the display name carries a VIP's name (compared on TR39
 // skeletons, punctuation and order insensitive) and the address is not one of

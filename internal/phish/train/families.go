@@ -24,6 +24,30 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 
 func (g *gen) passAuth(dom string) string { return authRes("pass", "pass", "pass", dom) }
 
+// internalAuth: mail between staff often never crosses the border MTA, so
+// half of it carries no Authentication-Results at all.
+func (g *gen) internalAuth() string {
+	if g.r.IntN(2) == 0 {
+		return ""
+	}
+	return g.passAuth(own)
+}
+
+// externalAuth: real outside senders are not all DMARC-aligned: 65 % pass,
+// 20 % publish no DMARC, 10 % arrive through a forwarder or list (SPF
+// softfail, DKIM broken, DMARC fail), 5 % carry no result.
+func (g *gen) externalAuth(dom string) string {
+	switch x := g.r.IntN(20); {
+	case x < 13:
+		return g.passAuth(dom)
+	case x < 17:
+		return authRes("pass", "none", "none", dom)
+	case x < 19:
+		return authRes("softfail", "fail", "fail", dom)
+	}
+	return ""
+}
+
 // families: benign (label 0) and phishing/BEC (label 1) templates of
 // hospital mail. Phrasings vary per message; names, amounts, domains and
 // links are drawn at random.
@@ -33,7 +57,7 @@ func families() []family {
 			n, a := g.staff()
 			_, to := g.staff()
 			d := g.pick(depts)
-			return mail{from: fmt.Sprintf("%s <%s>", n, a), to: to, auth: g.passAuth(own),
+			return mail{from: fmt.Sprintf("%s <%s>", n, a), to: to, auth: g.internalAuth(),
 				subject: g.one("Shift swap for "+d, d+" schedule next week", "Coverage for Saturday night"),
 				text: fmt.Sprintf("%s,\n\n%s\n\nThanks,\n%s\n%s", g.pick(greetings),
 					g.one("Could you cover my Saturday night shift in "+d+"? I can take your Tuesday day shift in exchange. The charge nurse already approved it.",
@@ -43,34 +67,34 @@ func families() []family {
 		{"benign-it-maintenance", 0, false, func(g *gen) mail {
 			_, to := g.staff()
 			sys := g.one("Epic", "the PACS viewer", "Citrix", "the lab interface", "Kronos")
-			return mail{from: "IT Service Desk <servicedesk@" + own + ">", to: to, auth: g.passAuth(own),
+			return mail{from: "IT Service Desk <servicedesk@" + own + ">", to: to, auth: g.internalAuth(),
 				subject: "Planned maintenance: " + sys + g.one(" this Sunday", " on Saturday night", " tonight"),
 				html:    fmt.Sprintf("<p>%s will be unavailable from 01:00 to 03:00 for planned maintenance. Downtime procedures are on the <a href=\"https://intranet.%s/it/downtime\">intranet downtime page</a>.</p><p>No action is needed from you. Questions: call the service desk at x4357.</p><p>IT Service Desk</p>", sys, own)}
 		}},
 		{"benign-payer-remittance", 0, false, func(g *gen) mail {
 			_, to := g.staff()
-			return mail{from: "MediTrust Provider Services <provider-notices@meditrustplans.com>", to: to, auth: g.passAuth("meditrustplans.com"),
+			return mail{from: "MediTrust Provider Services <provider-notices@meditrustplans.com>", to: to, auth: g.externalAuth("meditrustplans.com"),
 				subject: g.one("Remittance advice available", "Your 835 remittance file is ready", "Explanation of benefits batch posted"),
 				html:    fmt.Sprintf("<p>A remittance advice for payment batch %d (%s) is available in the provider portal.</p><p>Sign in at <a href=\"https://provider.meditrustplans.com/remittance\">provider.meditrustplans.com</a> to download the ERA file.</p><p>MediTrust Health Plans Provider Services</p>", g.r.IntN(900000)+100000, g.pick(amounts))}
 		}},
 		{"benign-vendor-invoice", 0, false, func(g *gen) mail {
 			_, to := g.staff()
 			inv := fmt.Sprintf("INV-%06d", g.r.IntN(999999))
-			return mail{from: "Cardinal Medical Supply Billing <billing@cardinalmedsupply.com>", to: to, auth: g.passAuth("cardinalmedsupply.com"),
+			return mail{from: "Cardinal Medical Supply Billing <billing@cardinalmedsupply.com>", to: to, auth: g.externalAuth("cardinalmedsupply.com"),
 				subject: "Invoice " + inv + " for PO " + fmt.Sprint(g.r.IntN(90000)+10000),
 				text:    fmt.Sprintf("Hello,\n\nPlease find attached invoice %s for %s, payable under the usual net-30 terms to the account on file.\n\nKind regards,\nAccounts Receivable\nCardinal Medical Supply", inv, g.pick(amounts)),
 				attach:  []att{{inv + ".pdf", "application/pdf", b64("%PDF-1.4 invoice " + inv)}}}
 		}},
 		{"benign-hr-enrollment", 0, false, func(g *gen) mail {
 			_, to := g.staff()
-			return mail{from: "Human Resources <hr@" + own + ">", to: to, auth: g.passAuth(own),
+			return mail{from: "Human Resources <hr@" + own + ">", to: to, auth: g.internalAuth(),
 				subject: g.one("Open enrollment starts November 1", "Benefits enrollment reminder", "Update your benefits elections"),
 				html:    fmt.Sprintf("<p>Open enrollment for 2027 benefits runs from November 1 to November 15. Review your medical, dental and vision elections in the <a href=\"https://hr.%s/benefits\">benefits portal</a>.</p><p>Information sessions are held in the %s conference room.</p><p>Human Resources</p>", own, g.pick(depts))}
 		}},
 		{"benign-vip-meeting", 0, false, func(g *gen) mail {
 			f, l, t := g.vip()
 			_, to := g.staff()
-			return mail{from: fmt.Sprintf("%s %s <%s%s@%s>", f, l, strings.ToLower(f[:1]), strings.ToLower(l), own), to: to, auth: g.passAuth(own),
+			return mail{from: fmt.Sprintf("%s %s <%s%s@%s>", f, l, strings.ToLower(f[:1]), strings.ToLower(l), own), to: to, auth: g.internalAuth(),
 				subject: g.one("Quality committee agenda", "Board prep on Thursday", "Follow-up from leadership huddle"),
 				text: fmt.Sprintf("%s,\n\n%s\n\n%s %s\n%s", g.pick(greetings),
 					g.one("Attached is nothing yet, but please send me your quality metrics slides by Wednesday so I can merge them for the committee.",
@@ -79,7 +103,7 @@ func families() []family {
 		}},
 		{"benign-portal-notification", 0, false, func(g *gen) mail {
 			n, to := g.staff()
-			return mail{from: "MyBrigid Patient Portal <noreply@mychart." + own + ">", to: to, auth: g.passAuth("mychart." + own),
+			return mail{from: "MyBrigid Patient Portal <noreply@mychart." + own + ">", to: to, auth: g.internalAuth(),
 				subject: "You have a new message in MyBrigid",
 				html:    fmt.Sprintf("<p>Dear %s,</p><p>You have a new message from your care team. For your privacy the message is only available after you sign in at <a href=\"https://mychart.%s/\">mychart.%s</a>.</p><p>Please do not reply to this email.</p>", n, own, own)}
 		}},
@@ -87,26 +111,26 @@ func families() []family {
 			_, to := g.staff()
 			org := g.one("Healthcare Finance Forum", "Nursing Leadership Weekly", "Radiology Business Digest", "Pharmacy Practice News")
 			dom := strings.ToLower(strings.ReplaceAll(org, " ", "")) + ".com"
-			return mail{from: org + " <news@" + dom + ">", returnPath: "bounce-" + fmt.Sprint(g.r.IntN(9999)) + "@esp-mailer.net", to: to, auth: g.passAuth(dom),
+			return mail{from: org + " <news@" + dom + ">", returnPath: "bounce-" + fmt.Sprint(g.r.IntN(9999)) + "@esp-mailer.net", to: to, auth: g.externalAuth(dom),
 				subject: org + g.one(": this week's top stories", " - October issue", ": webinar invitation"),
 				html:    fmt.Sprintf("<p>In this issue: staffing models that cut overtime, the new CMS price transparency rules, and a case study from a 300-bed community hospital.</p><p><a href=\"https://www.%s/articles/%d\">Read the articles</a> | <a href=\"https://www.%s/unsubscribe\">Unsubscribe</a></p>", dom, g.r.IntN(9999), dom)}
 		}},
 		{"benign-referral", 0, true, func(g *gen) mail {
 			f, l, _ := g.person()
 			_, to := g.staff()
-			return mail{from: fmt.Sprintf("Dr. %s %s <%s.%s@%s>", f, l, strings.ToLower(f), strings.ToLower(l), g.one("lakesideclinic.org", "valleyortho.com", "northcounty-md.org")), to: to, auth: g.passAuth("lakesideclinic.org"),
+			return mail{from: fmt.Sprintf("Dr. %s %s <%s.%s@%s>", f, l, strings.ToLower(f), strings.ToLower(l), g.one("lakesideclinic.org", "valleyortho.com", "northcounty-md.org")), to: to, auth: g.externalAuth("lakesideclinic.org"),
 				subject: g.one("Referral question", "Re: consult for our shared patient", "Follow-up appointment"),
 				text:    fmt.Sprintf("Hello,\n\n%s\n\nBest,\n%s %s", g.one("We faxed the referral for cardiology follow-up yesterday. Could your scheduling team confirm they received it?", "Thank you for seeing our patient last week. Our office will send the imaging through the usual secure channel.", "Is Dr. Chen still taking new oncology referrals this quarter?"), f, l)}
 		}},
 		{"benign-password-confirmation", 0, false, func(g *gen) mail {
 			n, to := g.staff()
-			return mail{from: "IT Identity Services <identity@" + own + ">", to: to, auth: g.passAuth(own),
+			return mail{from: "IT Identity Services <identity@" + own + ">", to: to, auth: g.internalAuth(),
 				subject: g.one("Your password was changed", "Password change confirmation", "MFA device registered"),
 				text:    fmt.Sprintf("Hello %s,\n\nThe password for your St. Brigid account was changed today at %02d:%02d. If you made this change, no action is needed. If you did not, call the service desk at x4357 right away. We will never ask for your password by email.\n\nIT Identity Services", n, g.r.IntN(10)+8, g.r.IntN(60))}
 		}},
 		{"benign-hipaa-training", 0, false, func(g *gen) mail {
 			_, to := g.staff()
-			return mail{from: "Compliance Office <compliance@" + own + ">", to: to, auth: g.passAuth(own),
+			return mail{from: "Compliance Office <compliance@" + own + ">", to: to, auth: g.internalAuth(),
 				subject: g.one("Annual HIPAA compliance training due", "Reminder: privacy training", "HIPAA training assignment"),
 				html:    fmt.Sprintf("<p>Your annual HIPAA compliance training is assigned in the learning system and is due by %s 30.</p><p>Open it from the <a href=\"https://learn.%s/courses/hipaa\">learning portal</a>. It takes about 40 minutes.</p><p>Compliance Office</p>", g.one("November", "December"), own)}
 		}},
@@ -114,11 +138,46 @@ func families() []family {
 			_, to := g.staff()
 			v := g.one("InfusionTech", "MedLogix", "CareScan Imaging", "Sterilis")
 			dom := strings.ToLower(v) + ".com"
-			return mail{from: v + " Sales <sales@" + dom + ">", to: to, auth: g.passAuth(dom),
+			return mail{from: v + " Sales <sales@" + dom + ">", to: to, auth: g.externalAuth(dom),
 				subject: g.one("New product demo", "Meet us at the regional conference", "Save 10% on service contracts"),
 				html:    fmt.Sprintf("<p>Hello,</p><p>%s is presenting its new %s line at the regional hospital engineering conference. Book a slot: <a href=\"https://bit.ly/%s\">bit.ly/%s</a></p><p>Best regards,<br>%s Sales</p>", v, g.one("infusion", "imaging", "sterilisation"), "demo"+fmt.Sprint(g.r.IntN(999)), "demo", v)}
 		}},
 
+		{"benign-it-mfa-enrollment", 0, false, func(g *gen) mail {
+			_, to := g.staff()
+			return mail{from: "IT Security <itsecurity@" + own + ">", to: to, auth: g.internalAuth(),
+				subject: g.one("Action required: enroll in MFA by Friday", "Multi-factor authentication rollout", "Your account needs MFA enrollment"),
+				html: fmt.Sprintf("<p>%s</p><p>Enroll at <a href=\"https://mfa.%s/enroll\">mfa.%s/enroll</a> from a hospital workstation. The service desk (x4357) can help.</p><p>IT Security</p>",
+					g.one("All staff must enroll in multi-factor authentication by Friday. Accounts without MFA will be locked for remote access.",
+						"We are rolling out multi-factor authentication for Epic and email. Please enroll your phone within 48 hours."), own, own)}
+		}},
+		{"benign-payroll-confirmation", 0, false, func(g *gen) mail {
+			n, to := g.staff()
+			return mail{from: "Payroll <payroll@" + own + ">", to: to, auth: g.internalAuth(),
+				subject: g.one("Direct deposit change confirmed", "Your pay statement is available", "Payroll calendar update"),
+				text: fmt.Sprintf("Hello %s,\n\n%s\n\nPayroll Office", n, g.one(
+					"Your direct deposit change was processed and takes effect with the next payroll. If you did not request it, call payroll at x2210 immediately.",
+					"Your pay statement for this period is available in Workday. Sign in from the intranet to view it.",
+					"Because of the holiday, payroll will be processed one day early this month. No action is needed."))}
+		}},
+		{"benign-vendor-bank-letter", 0, false, func(g *gen) mail {
+			_, to := g.staff()
+			return mail{from: "Cardinal Medical Supply Treasury <treasury@cardinalmedsupply.com>", to: to, auth: g.externalAuth("cardinalmedsupply.com"),
+				subject: "Remittance information for " + g.one("Q1", "Q2", "Q3", "Q4"),
+				text:    "Hello,\n\nAs requested by your accounts payable team, attached is our signed remittance letter. Our bank details are unchanged; please continue to pay by ACH to the account on file and verify any change by phone with your account manager.\n\nTreasury\nCardinal Medical Supply",
+				attach:  []att{{"remittance-letter.pdf", "application/pdf", b64("%PDF-1.4 letter")}}}
+		}},
+		{"phish-spoofed-internal", 1, false, func(g *gen) mail {
+			_, to := g.staff()
+			dom := g.pick(badHosts)
+			return mail{from: g.one("IT Service Desk", "Payroll", "Human Resources") + " <" + g.one("servicedesk", "payroll", "hr") + "@" + own + ">", returnPath: "bounce@" + dom, to: to,
+				auth:    g.one(authRes("fail", "none", "fail", own), authRes("softfail", "none", "fail", own), ""),
+				subject: g.one("Mandatory: confirm your account", "Your salary adjustment letter", "Benefits enrollment is closing"),
+				html: fmt.Sprintf("<p>%s</p><p><a href=\"https://%s/%s\">%s</a></p>", g.one(
+					"All staff must confirm their account details today to keep access to Epic and email.",
+					"Your salary adjustment letter is ready. Sign in with your hospital credentials to view it.",
+					"Benefits enrollment closes today. Log in now to keep your coverage."), dom, g.one("sso/login", "hr/verify", "portal/signin"), g.one("Open the portal", "View letter", "https://intranet."+own+"/"))}
+		}},
 		{"phish-vip-giftcard", 1, true, func(g *gen) mail {
 			f, l, t := g.vip()
 			_, to := g.staff()

@@ -145,7 +145,7 @@ func Train(samples []Sample, opts Options) (*phish.Model, *Report, error) {
 	m := &phish.Model{Version: opts.Version, Weights: w, Bias: b, Text: *final}
 	trainP := probs(m, train)
 	m.Suspicious = thresholdAtFPR(trainP, train, 0.05)
-	m.Phish = math.Max(m.Suspicious, thresholdAtFPR(trainP, train, 0.005))
+	m.Phish = math.Max(m.Suspicious, thresholdAtFPR(trainP, train, 0.01))
 	rep := report(m, train, test)
 	m.Training = rep.Provenance
 	return m, rep, nil
@@ -188,11 +188,36 @@ func fitText(rows []*row) *phish.TextModel {
 	return tm
 }
 
+// signedFeatures may take negative weights; every other feature is a red
+// flag whose weight is constrained to be ≥ 0, so that one more red flag can
+// never lower a score (an artefact of the training data otherwise could).
+var signedFeatures = map[string]bool{"text_logit": true, "auth_dmarc_pass": true, "auth_none": true,
+	"sender_own_domain": true, "sender_partner": true}
+
 // fitCombiner: L2-regularised logistic regression (λ = 0.001 on the
-// weights, not the bias) fitted by Newton's method (IRLS, 50 steps). The two
+// weights, not the bias) fitted by Newton's method (IRLS, 50 steps), with
+// the sign constraints above by an active set: a red-flag feature whose
+// weight comes out negative is fixed at 0 and the rest refitted. The two
 // corpora get equal total weight so the 900-message SpamAssassin corpus does
 // not drown the hospital signals.
 func fitCombiner(rows []*row) ([]float64, float64) {
+	fixed := make([]bool, len(phish.FeatureNames))
+	for {
+		w, b := fitCombinerFree(rows, fixed)
+		changed := false
+		for j, n := range phish.FeatureNames {
+			if !fixed[j] && !signedFeatures[n] && w[j] < 0 {
+				fixed[j], changed = true, true
+			}
+		}
+		if !changed {
+			return w, b
+		}
+	}
+}
+
+// fitCombinerFree fits with the fixed features' weights held at 0.
+func fitCombinerFree(rows []*row, fixed []bool) ([]float64, float64) {
 	n := len(phish.FeatureNames) + 1 // + bias (last)
 	beta := make([]float64, n)
 	setN := map[string]float64{}
@@ -211,6 +236,11 @@ func fitCombiner(rows []*row) ([]float64, float64) {
 			wt := 1 / setN[r.s.Set]
 			tot += wt
 			x := append(append([]float64{}, r.x...), 1)
+			for j, f := range fixed {
+				if f {
+					x[j] = 0
+				}
+			}
 			z := 0.0
 			for j, v := range x {
 				z += beta[j] * v
