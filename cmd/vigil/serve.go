@@ -48,6 +48,7 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&cfg.Workers, "workers", cfg.Workers, "run the store and detection consumers in this process")
 	f.StringSliceVar(&cfg.Rules, "rules", cfg.Rules, "Sigma rule files or directories, or builtin:healthcare (the embedded pack), repeatable or comma-separated; none = no Sigma rules; reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
+	f.StringVar(&cfg.PhishConfig, "phish-config", "", "phishing analyzer configuration (YAML: own domains, VIPs, partners, allow-lists); re-read when the file changes")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
 	f.DurationVar(&cfg.Incidents.Window, "incident-window", 24*time.Hour, "findings sharing an entity within this event-time window join one incident")
 	f.DurationVar(&cfg.Incidents.HalfLife, "incident-half-life", 12*time.Hour, "half-life of an entity's risk score")

@@ -82,6 +82,9 @@ type Deps struct {
 	ParseFormat func(string) (event.Format, error)
 	// ReloadRules reloads detection rules; nil answers 501.
 	ReloadRules func() error
+	// AnalyzeEmail analyses one raw email (POST /api/v1/email/analyze);
+	// the result is written as JSON. nil answers 501.
+	AnalyzeEmail func(ctx context.Context, raw []byte) any
 	// Ready reports readiness for /readyz; nil means always ready.
 	Ready func(ctx context.Context) error
 	// Gatherer backs /metrics; nil answers 501.

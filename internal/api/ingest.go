@@ -70,6 +70,7 @@ func (s *server) handleIngest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errorf(http.StatusBadRequest, "format: %v", err)
 	}
+	kind, format = emlBody(r.Header.Get("Content-Type"), kind, format)
 	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
 	if enc != "" && enc != "identity" && enc != "gzip" {
 		return errorf(http.StatusUnsupportedMediaType, "unsupported Content-Encoding %q (use gzip)", enc)
@@ -110,6 +111,20 @@ func (s *server) handleIngest(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// emlBody: an email is one record whatever its lines (format=eml with a
+// text body, or Content-Type message/rfc822 which implies format=eml).
+// A JSON or NDJSON body (by Content-Type) with format=eml holds envelopes
+// ({"vigil.format":"eml","raw_base64":…}) and is split as usual.
+func emlBody(contentType string, kind bodyKind, format event.Format) (bodyKind, event.Format) {
+	switch {
+	case kind == kindWhole:
+		return kindWhole, event.FormatEML
+	case format == event.FormatEML && kind == kindLines && !strings.Contains(contentType, "json"):
+		return kindWhole, format
+	}
+	return kind, format
 }
 
 // ingestReadError maps an error met while reading, decoding or publishing a
@@ -234,7 +249,7 @@ func (s *server) parseFormat(name string) (event.Format, error) {
 		return s.deps.ParseFormat(name)
 	}
 	known := []event.Format{event.FormatECS, event.FormatWinFlat, event.FormatEvtxJSON, event.FormatFHIR,
-		event.FormatCEF, event.FormatSyslog, event.FormatJSON}
+		event.FormatCEF, event.FormatSyslog, event.FormatJSON, event.FormatEML}
 	n := strings.ToLower(strings.TrimSpace(name))
 	if n == "" || n == "auto" {
 		return event.FormatAuto, nil

@@ -46,6 +46,7 @@ var roleTable = []roleCase{
 	{"GET", "/api/v1/approvals", "/api/v1/approvals", "", "viewer analyst responder auditor admin clinical_engineering"},
 	{"POST", "/api/v1/approvals/{id}", "/api/v1/approvals/nope", `{"decision":"approve"}`, "responder admin clinical_engineering"},
 	{"GET", "/api/v1/actions", "/api/v1/actions", "", "viewer analyst responder auditor admin clinical_engineering"},
+	{"POST", "/api/v1/email/analyze", "/api/v1/email/analyze", "From: a@b.c\n\nhi", "viewer analyst responder auditor admin clinical_engineering"},
 }
 
 func TestRoleTable(t *testing.T) {

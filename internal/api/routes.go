@@ -56,6 +56,7 @@ func (s *server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/approvals", perm: auth.IncidentsRead, h: s.handleListApprovals},
 		{method: "POST", pattern: "/api/v1/approvals/{id}", perm: auth.ActionsApprove, h: s.handleDecideApproval},
 		{method: "GET", pattern: "/api/v1/actions", perm: auth.IncidentsRead, h: s.handleListActions},
+		{method: "POST", pattern: "/api/v1/email/analyze", perm: auth.EventsRead, h: s.handleAnalyzeEmail},
 	}
 }
 

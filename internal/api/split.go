@@ -16,6 +16,7 @@ type bodyKind int
 const (
 	kindLines bodyKind = iota // NDJSON or text (syslog/CEF): one record a line
 	kindJSON                  // one JSON object, concatenated objects, or an array of them
+	kindWhole                 // the whole body is one record (format=eml, message/rfc822)
 )
 
 // bodyKindOf maps a Content-Type to a body kind.
@@ -32,6 +33,8 @@ func bodyKindOf(contentType string) (bodyKind, error) {
 		return kindLines, nil
 	case "application/json":
 		return kindJSON, nil
+	case "message/rfc822":
+		return kindWhole, nil
 	}
 	return 0, fmt.Errorf("unsupported Content-Type %q (use application/x-ndjson, application/json or text/plain)", mt)
 }
@@ -59,6 +62,9 @@ var (
 func splitBody(r io.Reader, kind bodyKind, maxRec int, fn func(record) error) error {
 	if kind == kindJSON {
 		return splitJSON(r, maxRec, fn)
+	}
+	if kind == kindWhole {
+		return splitWhole(r, maxRec, fn)
 	}
 	return splitLines(r, maxRec, fn)
 }
@@ -172,4 +178,23 @@ func splitJSON(r io.Reader, maxRec int, fn func(record) error) error {
 			return err
 		}
 	}
+}
+
+// splitWhole passes the whole body as record 1 (at most maxRec bytes; a
+// longer body is one record with Err set and a prefix as Raw).
+func splitWhole(r io.Reader, maxRec int, fn func(record) error) error {
+	b, err := io.ReadAll(io.LimitReader(r, int64(maxRec)+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > maxRec {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return err
+		}
+		return fn(record{N: 1, Raw: b[:maxRec], Err: errRecordTooLong})
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	return fn(record{N: 1, Raw: b})
 }

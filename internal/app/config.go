@@ -37,6 +37,7 @@ type Config struct {
 
 	Rules       []string // Sigma rule files, directories or builtin:NAME packs (empty or "none" = no sigma detector)
 	SigmaConfig string   // Sigma placeholder configuration (YAML) for the expand modifier
+	PhishConfig string   // phish configuration YAML (own domains, VIPs, partners, allow-lists); reloaded on change
 	// SigmaPipeline is the Sigma processing pipeline: a built-in name
 	// (windows, ecs; "" = windows) or a YAML pipeline file.
 	SigmaPipeline string

@@ -79,7 +79,10 @@ func Serve(ctx context.Context, cfg Config) error {
 	prom := prometheus.NewRegistry()
 	prom.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pm := pipeline.NewMetrics(prom)
-	decoders := decode.NewSet()
+	decoders, err := phishDecoders(cfg)
+	if err != nil {
+		return err
+	}
 	authn := auth.NewAuthenticator(st, time.Now)
 	incidents := newIncidentManager(st, cfg.Incidents, log)
 	assistant, err := newAssistant(st, incidents, cfg.Incidents, log)
@@ -91,7 +94,8 @@ func Serve(ctx context.Context, cfg Config) error {
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
 			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
-			Incidents: incidents, Assistant: assistAPI{assistant}})
+			Incidents: incidents, Assistant: assistAPI{assistant},
+			AnalyzeEmail: phishAPI(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

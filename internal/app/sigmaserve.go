@@ -19,6 +19,11 @@ import (
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	ds := []detect.Detector{logclear.New()}
 	ds = append(ds, behaviorDetector(cfg))
+	if pd, err := phishDetector(cfg); err != nil {
+		return nil, nil, err
+	} else {
+		ds = append(ds, pd)
+	}
 	if len(cfg.Rules) == 0 || len(cfg.Rules) == 1 && (cfg.Rules[0] == "none" || cfg.Rules[0] == "") {
 		return ds, nil, nil
 	}

@@ -43,6 +43,7 @@ const (
 	FormatSyslog   Format = "syslog" // RFC 5424 / RFC 3164 message
 	FormatAuto     Format = ""       // detect from content
 	FormatJSON     Format = "json"   // any other JSON object: fields kept as they are
+	FormatEML      Format = "eml"    // one RFC 5322 email message (raw), or a JSON envelope with raw_base64
 )
 
 // Kind is the JSON kind a field value came from; values are always kept as text.

@@ -72,6 +72,7 @@ type Set struct {
 	// generalOnly turns the flat Windows fast path off (tests compare the
 	// two paths).
 	generalOnly bool
+	ownMail     []string // own mail domains (eml: user.name of the recipient)
 }
 
 // state is the per-call scratch space of a JSON decode.
@@ -131,6 +132,10 @@ func reset(ev *event.Event) {
 func (s *Set) decode(format event.Format, raw []byte, ev *event.Event) error {
 	body := trimSpace(raw)
 	switch format {
+	case event.FormatEML:
+		if len(body) == 0 || body[0] != '{' {
+			return s.decodeEML(raw, ev)
+		}
 	case event.FormatCEF, event.FormatSyslog:
 		return s.decodeText(format, body, ev)
 	case event.FormatAuto:
@@ -172,6 +177,9 @@ func (s *Set) decode(format event.Format, raw []byte, ev *event.Event) error {
 		return decodeECS(b, v, ev)
 	case event.FormatFHIR:
 		return decodeFHIR(b, v, ev)
+	case event.FormatEML:
+		ev.Raw = ev.Raw[:0]
+		return s.decodeEMLEnvelope(v, ev)
 	default:
 		return decodeJSON(b, v, ev)
 	}
@@ -227,7 +235,7 @@ func declaredFormat(v *fastjson.Value) (event.Format, error) {
 	return f, nil
 }
 
-const validNames = `"auto" (or ""), "ecs", "winevt", "evtx", "fhir", "cef", "syslog", "json"`
+const validNames = `"auto" (or ""), "ecs", "winevt", "evtx", "fhir", "cef", "syslog", "json", "eml"`
 
 // ParseFormat maps a user-supplied name ("ecs", "winevt", "evtx", "fhir",
 // "cef", "syslog", "json", "auto" or "") to a Format. The error lists the
@@ -236,7 +244,7 @@ func ParseFormat(name string) (event.Format, error) {
 	switch name {
 	case "", "auto":
 		return event.FormatAuto, nil
-	case "ecs", "winevt", "evtx", "fhir", "cef", "syslog", "json":
+	case "ecs", "winevt", "evtx", "fhir", "cef", "syslog", "json", "eml":
 		return event.Format(name), nil
 	}
 	return "", fmt.Errorf("unknown format %q; valid formats: %s", name, validNames)
