@@ -48,8 +48,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newContextCmd())
 	root.AddCommand(newSimulateCmd(), newEvalCmd(), newDemoCmd())
 	root.AddCommand(newIncidentCmd(), newAssistCmd())
-	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd(), newSigmaCmd(),
-		newPhishCmd())
+	root.AddCommand(newPhishCmd())
 	return root
 }
 
