@@ -49,6 +49,8 @@ func formatForFile(name string) event.Format {
 		return event.FormatFHIR
 	case strings.HasPrefix(base, "windows"):
 		return event.FormatWinFlat
+	case strings.HasSuffix(base, ".eml"):
+		return event.FormatEML
 	}
 	return event.FormatAuto
 }
@@ -113,8 +115,8 @@ func DetectFiles(ctx context.Context, cfg DetectFilesConfig) (DetectFilesResult,
 	return res, out.Flush()
 }
 
-// expandFiles replaces directories by the .ndjson / .ndjson.gz / .json
-// files under them, sorted.
+// expandFiles replaces directories by the .ndjson / .ndjson.gz / .jsonl
+// event files and .eml messages under them, sorted.
 func expandFiles(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
@@ -132,7 +134,8 @@ func expandFiles(paths []string) ([]string, error) {
 				return err
 			}
 			n := strings.ToLower(d.Name())
-			if !d.IsDir() && (strings.HasSuffix(n, ".ndjson") || strings.HasSuffix(n, ".ndjson.gz") || strings.HasSuffix(n, ".jsonl")) {
+			if !d.IsDir() && (strings.HasSuffix(n, ".ndjson") || strings.HasSuffix(n, ".ndjson.gz") ||
+				strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".eml")) {
 				found = append(found, path)
 			}
 			return nil
@@ -191,6 +194,9 @@ func (m *eventMerge) open(name string) error {
 // advance decodes the source's next event into head; false at end of file.
 // Undecodable lines are counted and the first few reported by file:line.
 func (m *eventMerge) advance(s *eventSource) (bool, error) {
+	if s.format == event.FormatEML {
+		return m.advanceMessage(s)
+	}
 	for {
 		line, err := readLine(s.br)
 		if len(line) > 0 {
@@ -215,6 +221,33 @@ func (m *eventMerge) advance(s *eventSource) (bool, error) {
 		}
 	}
 }
+
+// advanceMessage decodes a whole .eml file as one event, once.
+func (m *eventMerge) advanceMessage(s *eventSource) (bool, error) {
+	if s.line > 0 {
+		return false, nil
+	}
+	s.line = 1
+	raw, err := io.ReadAll(io.LimitReader(s.br, maxMessageBytes+1))
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", s.name, err)
+	}
+	if len(raw) > maxMessageBytes {
+		m.res.Rejected++
+		fmt.Fprintf(m.errOut, "%s: message larger than %d bytes, skipped\n", s.name, maxMessageBytes)
+		return false, nil
+	}
+	if err := m.set.Decode(event.FormatEML, raw, &s.head); err != nil {
+		m.res.Rejected++
+		fmt.Fprintf(m.errOut, "%s: %v\n", s.name, err)
+		return false, nil
+	}
+	s.head.Ingested = s.head.Time
+	return true, nil
+}
+
+// maxMessageBytes bounds one .eml file read by DetectFiles.
+const maxMessageBytes = 16 << 20
 
 // next returns the earliest pending event (valid until the following call)
 // or nil when every source is exhausted.
