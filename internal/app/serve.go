@@ -67,6 +67,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	defer bus.Close()
 
+	if cfg.hospital, err = loadHospital(ctx, st); err != nil {
+		return fmt.Errorf("hospital context: %w", err)
+	}
 	dets, sigmaDet, err := Detectors(cfg)
 	if err != nil {
 		return err
@@ -79,13 +82,14 @@ func Serve(ctx context.Context, cfg Config) error {
 	prom := prometheus.NewRegistry()
 	prom.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	pm := pipeline.NewMetrics(prom)
+	registerPrivacyMetrics(prom, dets)
 	decoders := decode.NewSet()
 	authn := auth.NewAuthenticator(st, time.Now)
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
-			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules})
+			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules, Context: cfg.hospital})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
