@@ -24,7 +24,7 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 
 	w, encDept := explainDirect(cx, staff, pid, ev.Time, d.cfg.EncounterWindow)
 	if w == whyNone && staff != nil && pat != nil {
-		w = d.explainLearned(cx, staff, pid, encDept, us, ps, uh, sec)
+		w = d.explainLearned(cx, staff, pid, encDept, us, ps, uh, ev.Time)
 	}
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}

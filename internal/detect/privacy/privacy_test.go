@@ -35,6 +35,8 @@ func TestEveryExplanationAndFlag(t *testing.T) {
 		{"self", access{user: "jdoe42", patient: "pat-self"}, whyNone, flagSelf, "privacy.self", finding.SeverityMedium, "the user's own record"},
 		{"terminated, explained by role still reported", access{user: "cgone", patient: "pat-enc"}, whyRole, flagTerminated, "privacy.terminated", finding.SeverityHigh, "employment ended on 2026-01-31"},
 		{"records role", access{user: "hclerk", patient: "pat-far"}, whyRole, 0, "", "", ""},
+		{"registration, encounter under way", access{user: "rclerk", patient: "pat-enc"}, whyRole, 0, "", "", ""},
+		{"registration, no encounter near", access{user: "rclerk", patient: "pat-vip"}, whyNone, flagVIP, "privacy.vip", finding.SeverityHigh, "Registration"},
 		{"unknown user", access{user: "ghost", patient: "pat-enc"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "not in the staff roster"},
 		{"unknown patient", access{user: "jdoe42", patient: "pat-nope"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "a patient not in the hospital context"},
 		{"unknown user on a VIP", access{user: "ghost", patient: "pat-vip"}, whyNone, flagUnknown | flagVIP, "privacy.vip", finding.SeverityHigh, "who is not in the staff roster"},
