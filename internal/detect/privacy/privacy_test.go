@@ -254,6 +254,13 @@ func TestContextSwapsLive(t *testing.T) {
 	}
 }
 
+func TestIdleWithoutContext(t *testing.T) {
+	d := New(Config{})
+	if fs := run(t, d, access{user: "ghost", patient: "pat-1", t: t0}); len(fs) != 0 || d.Stats().Accesses != 0 {
+		t.Fatalf("judged without context: %+v", fs)
+	}
+}
+
 func TestIgnoresOtherEventsAndFailures(t *testing.T) {
 	d := New(Config{Context: fixture(t).Current})
 	run(t, d, access{user: "jdoe42", patient: "pat-vip", action: "search", t: t0})
