@@ -302,3 +302,20 @@ func TestSnapshotRestore(t *testing.T) {
 		t.Fatal("garbage restored")
 	}
 }
+
+// TestBreakTheGlassJudgedAtOnceWhenContextCoversTheWindow: a context that
+// already records encounters beyond the follow-up window (a replayed or
+// evaluated period) decides at once.
+func TestBreakTheGlassJudgedAtOnceWhenContextCoversTheWindow(t *testing.T) {
+	h := fixture(t)
+	later := encounter("enc-later", "pat-enc", "Cardiology", t0.Add(72*time.Hour), time.Time{}, "E002")
+	if _, err := h.Import(t.Context(), "Encounter.ndjson", "Encounter", strings.NewReader(later+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{Context: h.Current})
+	fs := run(t, d, access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0},
+		access{user: "rray", patient: "pat-btg-ok", action: "break-the-glass", t: t0})
+	if len(fs) != 1 || fs[0].RuleID != "privacy.btg-unexplained" || fs[0].Entities.Patient != "pat-btg" || len(d.st.Pending) != 0 {
+		t.Fatalf("findings %+v, %d pending", fs, len(d.st.Pending))
+	}
+}
