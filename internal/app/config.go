@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/detect/behavior"
+	"github.com/vigil-soc/vigil/internal/hospital"
 )
 
 // Config is everything `vigil serve` can be told. cmd/vigil fills it from
@@ -49,6 +50,18 @@ type Config struct {
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go
+
+	// hospital is the hospital context holder Serve builds from the store;
+	// detectors read its current snapshot (nil = no context).
+	hospital *hospital.Holder
+}
+
+// hospitalContext returns the current hospital context (nil when none).
+func (c Config) hospitalContext() *hospital.Context {
+	if c.hospital == nil {
+		return nil
+	}
+	return c.hospital.Current()
 }
 
 // Defaults returns the embedded single-machine configuration.

@@ -67,6 +67,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	defer bus.Close()
 
+	if cfg.hospital, err = loadHospital(ctx, st); err != nil {
+		return fmt.Errorf("hospital context: %w", err)
+	}
 	dets, sigmaDet, err := Detectors(cfg)
 	if err != nil {
 		return err
@@ -83,6 +86,7 @@ func Serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	registerPrivacyMetrics(prom, dets)
 	authn := auth.NewAuthenticator(st, time.Now)
 	incidents := newIncidentManager(st, cfg.Incidents, log)
 	assistant, err := newAssistant(st, incidents, cfg.Incidents, log)
@@ -95,7 +99,7 @@ func Serve(ctx context.Context, cfg Config) error {
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
 			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
 			Incidents: incidents, Assistant: assistAPI{assistant},
-			AnalyzeEmail: phishAPI(cfg)})
+			AnalyzeEmail: phishAPI(cfg), Context: cfg.hospital})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

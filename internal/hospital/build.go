@@ -34,6 +34,9 @@ func build(r *records, version string) *Context {
 	}
 	for _, e := range r.encounters {
 		e.Department = intern(e.Department)
+		if e.Start.After(c.latestStart) {
+			c.latestStart = e.Start
+		}
 		p := &e
 		c.encByPatient[e.PatientID] = append(c.encByPatient[e.PatientID], p)
 		for _, emp := range e.Participants {

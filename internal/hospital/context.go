@@ -25,6 +25,16 @@ type Context struct {
 	relByPatient   map[string][]*RelatedPerson
 	condByPatient  map[string][]*Condition
 	counts         map[Kind]int
+	latestStart    time.Time // latest encounter start
+}
+
+// LatestEncounterStart is the start of the newest encounter known: the
+// context records care up to then (zero when there are no encounters).
+func (c *Context) LatestEncounterStart() time.Time {
+	if c == nil {
+		return time.Time{}
+	}
+	return c.latestStart
 }
 
 // Version identifies the imports this snapshot was built from ("" = empty).

@@ -112,7 +112,8 @@ func (h *Holder) Load(ctx context.Context) error {
 // reported. The error is for unreadable input or a failed store write; bad
 // rows are in the result.
 func (h *Holder) Import(ctx context.Context, name string, k Kind, r io.Reader) (Result, error) {
-	p, err := Parse(k, r, h.now())
+	content := xxhash.New()
+	p, err := Parse(k, io.TeeReader(r, content), h.now())
 	res := Result{File: name, Kind: k, Rejected: p.Rejected, RejectedTotal: p.RejectedTotal}
 	if res.Rejected == nil {
 		res.Rejected = []Rejection{}
@@ -122,7 +123,7 @@ func (h *Holder) Import(ctx context.Context, name string, k Kind, r io.Reader) (
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	gen, chain := h.gen+1, h.nextChain(k, p.Items)
+	gen, chain := h.gen+1, h.nextChain(k, content.Sum64())
 	if h.store != nil {
 		if err := h.persist(ctx, k, p.Items, versionOf(gen, chain)); err != nil {
 			return res, fmt.Errorf("%s: %w", name, err)
@@ -159,16 +160,15 @@ func (h *Holder) persist(ctx context.Context, k Kind, items []Item, version stri
 	return h.store.UpsertContextRecords(ctx, batch)
 }
 
-// nextChain folds this import's content into the running hash.
-func (h *Holder) nextChain(k Kind, items []Item) uint64 {
+// nextChain folds this import (kind and hash of the file's bytes) into the
+// running hash.
+func (h *Holder) nextChain(k Kind, content uint64) uint64 {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], h.chain)
+	binary.LittleEndian.PutUint64(b[8:], content)
 	d := xxhash.New()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], h.chain)
 	d.Write(b[:])
 	d.WriteString(string(k))
-	for _, it := range items {
-		fmt.Fprintf(d, "\x00%s\x00%v", it.ID, it.Value)
-	}
 	return d.Sum64()
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -254,5 +255,42 @@ func TestDistanceMeters(t *testing.T) {
 	}
 	if DistanceMeters(Geo{}, Geo{Lat: 1, OK: true}) != -1 {
 		t.Fatal("unknown point must give -1")
+	}
+}
+
+// TestConcurrentReadsDuringImport: readers see whole snapshots while imports swap them.
+func TestConcurrentReadsDuringImport(t *testing.T) {
+	h := NewHolder(nil, func() time.Time { return testNow })
+	importAll(t, h)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				c := h.Current()
+				if s, ok := c.Staff("jdoe42"); !ok || s.EmployeeID != "E001" || c.Patient("pat-000001") == nil {
+					t.Error("incomplete snapshot")
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		csv := strings.Join(StaffColumns, ",") + fmt.Sprintf("\nE%03d,user%d,A,B,nurse,ICU,,,,,,,,\n", 500+i, i)
+		if _, err := h.Import(context.Background(), "staff.csv", KindStaff, strings.NewReader(csv)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	if n := h.Current().Counts()[KindStaff]; n != 23 {
+		t.Fatalf("%d staff, want 23", n)
 	}
 }

@@ -24,7 +24,7 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 
 	w, encDept := explainDirect(cx, staff, pid, ev.Time, d.cfg.EncounterWindow)
 	if w == whyNone && staff != nil && pat != nil {
-		w = d.explainLearned(cx, staff, pid, encDept, us, ps, uh, sec)
+		w = d.explainLearned(cx, staff, pid, encDept, us, ps, uh, ev.Time)
 	}
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}
@@ -50,8 +50,13 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 		d.report(emit, sub, ev, action, flags, w, first)
 	}
 	if action == "break-the-glass" && w == whyNone {
-		d.addPending(Pending{EventID: ev.ID, User: user, Patient: pid, SrcIP: ev.Entities.SrcIP,
-			T: ev.Time.UnixNano(), Ingested: ev.Ingested.UnixNano(), Deadline: ev.Time.Add(d.cfg.BTGFollowUp).UnixNano()})
+		p := Pending{EventID: ev.ID, User: user, Patient: pid, SrcIP: ev.Entities.SrcIP,
+			T: ev.Time.UnixNano(), Ingested: ev.Ingested.UnixNano(), Deadline: ev.Time.Add(d.cfg.BTGFollowUp).UnixNano()}
+		if cx.LatestEncounterStart().UnixNano() > p.Deadline {
+			d.judgeBTG(cx, p, emit) // the context already covers the follow-up window
+		} else {
+			d.addPending(p)
+		}
 	}
 }
 
@@ -200,24 +205,30 @@ func (d *Detector) expireBTG(cx *hospital.Context, now time.Time, emit func(find
 	for len(d.st.Pending) > 0 && d.st.Pending[0].Deadline < n {
 		p := d.st.Pending[0]
 		d.st.Pending = d.st.Pending[1:]
-		t := time.Unix(0, p.T).UTC()
-		staff := cx.StaffRef(p.User)
-		if w, _ := explainDirect(cx, staff, p.Patient, t, d.cfg.EncounterWindow); w != whyNone {
-			continue
-		}
-		r := rules[flagBTG]
-		if !d.firstToday(p.User, p.Patient, r.id, t) {
-			continue
-		}
-		d.stats.findings.Add(1)
-		sub := &subject{cx: cx, staff: staff, pat: cx.Patient(p.Patient), pid: p.Patient, user: p.User, t: t}
-		emit(finding.Finding{
-			ID: finding.DeriveID(Name, r.id, []string{p.EventID}), Time: t, Detector: Name, RuleID: r.id,
-			Title: r.title, Severity: r.severity, Confidence: r.confidence,
-			Entities: event.Entities{User: p.User, Patient: p.Patient, SrcIP: p.SrcIP},
-			EventIDs: []string{p.EventID}, Tags: []string{"privacy." + r.name},
-			Explanation: explainText(sub, "break-the-glass", flagBTG, whyNone, false, d.cfg),
-			IngestedAt:  time.Unix(0, p.Ingested).UTC(), ContextVersion: cx.Version(),
-		})
+		d.judgeBTG(cx, p, emit)
 	}
+}
+
+// judgeBTG reports a break-the-glass access that still has no care
+// relationship.
+func (d *Detector) judgeBTG(cx *hospital.Context, p Pending, emit func(finding.Finding)) {
+	t := time.Unix(0, p.T).UTC()
+	staff := cx.StaffRef(p.User)
+	if w, _ := explainDirect(cx, staff, p.Patient, t, d.cfg.EncounterWindow); w != whyNone {
+		return
+	}
+	r := rules[flagBTG]
+	if !d.firstToday(p.User, p.Patient, r.id, t) {
+		return
+	}
+	d.stats.findings.Add(1)
+	sub := &subject{cx: cx, staff: staff, pat: cx.Patient(p.Patient), pid: p.Patient, user: p.User, t: t}
+	emit(finding.Finding{
+		ID: finding.DeriveID(Name, r.id, []string{p.EventID}), Time: t, Detector: Name, RuleID: r.id,
+		Title: r.title, Severity: r.severity, Confidence: r.confidence,
+		Entities: event.Entities{User: p.User, Patient: p.Patient, SrcIP: p.SrcIP},
+		EventIDs: []string{p.EventID}, Tags: []string{"privacy." + r.name},
+		Explanation: explainText(sub, "break-the-glass", flagBTG, whyNone, false, d.cfg),
+		IngestedAt:  time.Unix(0, p.Ingested).UTC(), ContextVersion: cx.Version(),
+	})
 }

@@ -30,7 +30,7 @@ var whyText = [...]string{
 	whyCollab:     "a regular collaborator of the user with a care relationship opened this record recently",
 	whyConsult:    "the user's department routinely consults for the department of the patient's encounter",
 	whyDiagnosis:  "the user's department regularly treats the patient's diagnosis",
-	whyRole:       "the user's records role (HIM, billing, coding, interface) within its daily volume norm",
+	whyRole:       "the user's records role (HIM, billing, coding, registration, interface) within its daily volume norm",
 }
 
 func (w why) direct() bool { return w >= whyEncounter && w <= whyDepartment }
@@ -91,7 +91,8 @@ var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
 
 // explainLearned tries the explanations learned from the log.
 func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
-	ps *Patient, uh uint64, sec int64) why {
+	ps *Patient, uh uint64, t time.Time) why {
+	sec := t.Unix()
 	for _, a := range ps.Acc {
 		if a.User != 0 && a.User != uh && a.Direct && sec-a.T <= int64(d.cfg.CollabWindow/time.Second) &&
 			us.collabCount(a.User) >= uint32(d.cfg.CollabMinShared) {
@@ -115,7 +116,23 @@ func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, 
 	if s.Role == "service_account" || (recordsRoles[s.Role] && us.DayCount <= uint32(d.cfg.RoleDailyNorm)) {
 		return whyRole
 	}
+	if s.Role == "registration" && us.DayCount <= uint32(d.cfg.RoleDailyNorm) && encounterNear(cx, pid, t, registrationWindow) {
+		return whyRole
+	}
 	return whyNone
+}
+
+// registrationWindow: registration staff open the records of patients whose
+// encounter starts or is under way within a day of the access.
+const registrationWindow = 24 * time.Hour
+
+func encounterNear(cx *hospital.Context, pid string, t time.Time, w time.Duration) bool {
+	for _, e := range cx.Encounters(pid) {
+		if overlaps(e.Start, e.End, t.Add(-w), t.Add(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // learnFrom updates the learned patterns with an unflagged first access.

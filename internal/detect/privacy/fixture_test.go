@@ -74,7 +74,8 @@ func fixture(t testing.TB) *hospital.Holder {
 			"E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3000,-75.3000,2011-01-01,,\n" +
 			"E006,hclerk,Hana,Clerk,him,HIM,8 Fir St,Springfield,12345,40.4000,-75.4000,2016-01-01,,\n" +
 			"E007,pnurse,Pat,Nurse,nurse,Cardiology,3 Maple Dr,Springfield,12345,40.5000,-75.5000,2019-01-01,,\n" +
-			"E008,enurse,Eve,Nurse,nurse,Emergency,4 Spruce Rd,Springfield,12345,40.6000,-75.6000,2019-01-01,,\n",
+			"E008,enurse,Eve,Nurse,nurse,Emergency,4 Spruce Rd,Springfield,12345,40.6000,-75.6000,2019-01-01,,\n" +
+			"E009,rclerk,Rob,Clerk,registration,Registration,6 Yew St,Springfield,12345,40.7000,-75.7000,2019-01-01,,\n",
 		"Patient.ndjson": ndjson(
 			patient("pat-enc", "John", "Roe", "1 A St", 41, -76, ""),
 			patient("pat-ct", "Carol", "Team", "2 A St", 41, -76, ""),

@@ -146,6 +146,9 @@ func (d *Detector) Detect(_ context.Context, ev *event.Event, emit func(finding.
 		return
 	}
 	cx := d.cfg.Context()
+	if cx.Version() == "" {
+		return // no context imported yet: nothing to judge against
+	}
 	d.expireBTG(cx, ev.Time, emit)
 	action, _ := ev.Get(event.FieldAction)
 	switch action {

@@ -35,6 +35,8 @@ func TestEveryExplanationAndFlag(t *testing.T) {
 		{"self", access{user: "jdoe42", patient: "pat-self"}, whyNone, flagSelf, "privacy.self", finding.SeverityMedium, "the user's own record"},
 		{"terminated, explained by role still reported", access{user: "cgone", patient: "pat-enc"}, whyRole, flagTerminated, "privacy.terminated", finding.SeverityHigh, "employment ended on 2026-01-31"},
 		{"records role", access{user: "hclerk", patient: "pat-far"}, whyRole, 0, "", "", ""},
+		{"registration, encounter under way", access{user: "rclerk", patient: "pat-enc"}, whyRole, 0, "", "", ""},
+		{"registration, no encounter near", access{user: "rclerk", patient: "pat-vip"}, whyNone, flagVIP, "privacy.vip", finding.SeverityHigh, "Registration"},
 		{"unknown user", access{user: "ghost", patient: "pat-enc"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "not in the staff roster"},
 		{"unknown patient", access{user: "jdoe42", patient: "pat-nope"}, whyNone, flagUnknown, "privacy.unknown-identity", finding.SeverityInfo, "a patient not in the hospital context"},
 		{"unknown user on a VIP", access{user: "ghost", patient: "pat-vip"}, whyNone, flagUnknown | flagVIP, "privacy.vip", finding.SeverityHigh, "who is not in the staff roster"},
@@ -252,6 +254,13 @@ func TestContextSwapsLive(t *testing.T) {
 	}
 }
 
+func TestIdleWithoutContext(t *testing.T) {
+	d := New(Config{})
+	if fs := run(t, d, access{user: "ghost", patient: "pat-1", t: t0}); len(fs) != 0 || d.Stats().Accesses != 0 {
+		t.Fatalf("judged without context: %+v", fs)
+	}
+}
+
 func TestIgnoresOtherEventsAndFailures(t *testing.T) {
 	d := New(Config{Context: fixture(t).Current})
 	run(t, d, access{user: "jdoe42", patient: "pat-vip", action: "search", t: t0})
@@ -291,5 +300,22 @@ func TestSnapshotRestore(t *testing.T) {
 	}
 	if err := d2.Restore([]byte("garbage")); err == nil {
 		t.Fatal("garbage restored")
+	}
+}
+
+// TestBreakTheGlassJudgedAtOnceWhenContextCoversTheWindow: a context that
+// already records encounters beyond the follow-up window (a replayed or
+// evaluated period) decides at once.
+func TestBreakTheGlassJudgedAtOnceWhenContextCoversTheWindow(t *testing.T) {
+	h := fixture(t)
+	later := encounter("enc-later", "pat-enc", "Cardiology", t0.Add(72*time.Hour), time.Time{}, "E002")
+	if _, err := h.Import(t.Context(), "Encounter.ndjson", "Encounter", strings.NewReader(later+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	d := New(Config{Context: h.Current})
+	fs := run(t, d, access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0},
+		access{user: "rray", patient: "pat-btg-ok", action: "break-the-glass", t: t0})
+	if len(fs) != 1 || fs[0].RuleID != "privacy.btg-unexplained" || fs[0].Entities.Patient != "pat-btg" || len(d.st.Pending) != 0 {
+		t.Fatalf("findings %+v, %d pending", fs, len(d.st.Pending))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vigil-soc/vigil/internal/hospital"
 )
@@ -63,11 +65,12 @@ func actor(s *subject) string {
 	case "him", "it":
 		role = strings.ToUpper(role) + " staff member"
 	default:
-		role = strings.ToUpper(role[:1]) + role[1:]
+		r, n := utf8.DecodeRuneInString(role)
+		role = string(unicode.ToUpper(r)) + role[n:]
 	}
 	name := st.LastName
-	if st.FirstName != "" {
-		name = st.FirstName[:1] + ". " + st.LastName
+	if r, _ := utf8.DecodeRuneInString(st.FirstName); r != utf8.RuneError {
+		name = string(r) + ". " + st.LastName
 	}
 	if name == "" {
 		name = s.user
