@@ -70,6 +70,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	if cfg.hospital, err = loadHospital(ctx, st); err != nil {
 		return fmt.Errorf("hospital context: %w", err)
 	}
+	if cfg.BehaviorDirectory == nil {
+		cfg.BehaviorDirectory = hospitalView{cfg.hospital}
+	}
 	dets, sigmaDet, err := Detectors(cfg)
 	if err != nil {
 		return err
