@@ -82,7 +82,8 @@ func TestTravelNearMisses(t *testing.T) {
 	run(d, routine(t, "jdoe42")...)
 	// Boston → New York in 10 minutes: 300 km is within geo-ip error.
 	fs := run(d, logon(t, day12, "jdoe42", nyc, "success", "device.id", "laptop-1"))
-	if len(only(fs, "impossible-travel")) != 0 || len(only(fs, "new-source-ip")) != 1 {
+	if len(only(fs, "impossible-travel")) != 0 || len(only(fs, "new-source-ip")) != 1 ||
+		only(fs, "new-source-ip")[0].Severity != finding.SeverityInfo {
 		t.Fatalf("nyc: %s", rules(fs))
 	}
 	// → London 10 h later: 5,300 km at 530 km/h is a flight.
@@ -178,6 +179,12 @@ func TestFailedLoginBurst(t *testing.T) {
 		t.Fatalf("burst: %v", b)
 	}
 	checkFinding(t, b[0])
+	// the guessing worked: a success within the window raises it, once
+	fs = run(d, logon(t, t0.Add(5*time.Minute), "victim", boston, "success"),
+		logon(t, t0.Add(6*time.Minute), "victim", boston, "success"))
+	if s := only(fs, "failed-login-burst"); len(s) != 1 || s[0].Severity != finding.SeverityHigh || !hasTag(s[0], "then:success") {
+		t.Fatalf("burst then success: %v", s)
+	}
 	// near miss: a few typos, spread out
 	evs = evs[:0]
 	for i := 0; i < 9; i++ {

@@ -9,9 +9,27 @@ import (
 
 // burstState holds one user's recent failed logons.
 type burstState struct {
-	Times   []int64 // unix seconds of recent failures, oldest first, bounded
-	Flagged int64   // no new burst finding before this time
-	Ev      Evidence
+	Times     []int64 // unix seconds of recent failures, oldest first, bounded
+	Flagged   int64   // no new burst finding before this time
+	Succeeded bool    // a success after the current burst was reported
+	Ev        Evidence
+}
+
+// burstThenSuccess reports a successful logon within the window of a
+// reported burst: the guessing may have worked.
+func (d *Detector) burstThenSuccess(x *evctx, user string, b *burstState) {
+	now := x.t.Unix()
+	if b == nil || b.Flagged == 0 || now >= b.Flagged || b.Succeeded {
+		return
+	}
+	b.Succeeded = true
+	x.report(report{rule: "failed-login-burst", title: "Successful logon right after a burst of failures",
+		sev: finding.SeverityHigh, conf: 0.8, score: float64(len(b.Times)), evidence: b.Ev.List(x.ev.ID),
+		techniques: []string{"T1110.001", "T1078"},
+		baseline:   fmt.Sprintf("threshold %d failures in %s", d.cfg.BurstCount, d.cfg.BurstWindow),
+		tags:       []string{"failures:" + strconv.Itoa(len(b.Times)), "then:success"},
+		explanation: fmt.Sprintf("Account %s logged on successfully within %s of %d failed attempts.",
+			d.who(user), d.cfg.BurstWindow, len(b.Times))})
 }
 
 // sourceState is what the detector keeps per source ip: accounts that
@@ -95,15 +113,10 @@ func (d *Detector) burst(x *evctx, user string, b *burstState, now int64) {
 	if len(b.Times) < d.cfg.BurstCount || now < b.Flagged {
 		return
 	}
-	b.Flagged = now + win
+	b.Flagged, b.Succeeded = now+win, false
 	n := len(b.Times)
-	score := float64(n)
-	sev := finding.SeverityMedium
-	if n >= 3*d.cfg.BurstCount/2 {
-		sev = finding.SeverityHigh
-	}
 	x.report(report{rule: "failed-login-burst", title: "Burst of failed logons for one account",
-		sev: sev, conf: 0.7, score: score, evidence: b.Ev.List(x.ev.ID), techniques: []string{"T1110.001"},
+		sev: finding.SeverityMedium, conf: 0.7, score: float64(n), evidence: b.Ev.List(x.ev.ID), techniques: []string{"T1110.001"},
 		baseline:    fmt.Sprintf("threshold %d failures in %s", d.cfg.BurstCount, d.cfg.BurstWindow),
 		tags:        []string{"failures:" + strconv.Itoa(n)},
 		explanation: fmt.Sprintf("Account %s failed to log on %d times within %s.", d.who(user), n, d.cfg.BurstWindow)})

@@ -95,6 +95,7 @@ func (d *Detector) logonOf(x *evctx, user string) (*userState, *logonState) {
 func (d *Detector) logon(x *evctx, user, ip, device string) {
 	u, l := d.logonOf(x, user)
 	d.activity(x, user, u)
+	d.burstThenSuccess(x, user, u.Fail)
 	now := x.t.Unix()
 	warm := int(l.Logons) >= d.cfg.MinLogons
 	inChain := l.Chain != nil && l.Chain.ResetAt != 0 && now-l.Chain.ResetAt <= int64(d.cfg.ChainWindow.Seconds())
@@ -141,14 +142,19 @@ func chainNote(inChain bool) string {
 }
 
 func (d *Detector) reportNovelty(x *evctx, user string, l *logonState, ip, country string, newCountry, inChain bool) {
-	rule, title, sev, conf := "new-source-ip", "Logon from a new external address", finding.SeverityLow, 0.4
+	// A new home or mobile address alone is weak evidence (informational);
+	// after a help-desk reset it is a step of the chain (medium).
+	rule, title, sev, conf := "new-source-ip", "Logon from a new external address", finding.SeverityInfo, 0.3
 	what := fmt.Sprintf("external address %s", ip)
+	if inChain {
+		sev = finding.SeverityMedium
+	}
 	if newCountry {
 		rule, title, sev, conf = "new-country", "Logon from a new country", finding.SeverityMedium, 0.6
 		what = fmt.Sprintf("country %s (address %s)", country, ip)
-	}
-	if inChain {
-		sev = bump(sev)
+		if inChain {
+			sev = finding.SeverityHigh
+		}
 	}
 	x.report(report{rule: rule, title: title, sev: sev, conf: conf, score: 1,
 		baseline:   fmt.Sprintf("%d known external addresses and %d countries over %d logons", len(l.IPs.H), len(l.Countries.H), l.Logons),
@@ -156,18 +162,6 @@ func (d *Detector) reportNovelty(x *evctx, user string, l *logonState, ip, count
 		evidence:   []string{x.ev.ID},
 		explanation: fmt.Sprintf("User %s logged on from %s for the first time.%s",
 			d.who(user), what, chainNote(inChain))})
-}
-
-func bump(s finding.Severity) finding.Severity {
-	switch s {
-	case finding.SeverityInfo:
-		return finding.SeverityLow
-	case finding.SeverityLow:
-		return finding.SeverityMedium
-	case finding.SeverityMedium:
-		return finding.SeverityHigh
-	}
-	return finding.SeverityCritical
 }
 
 // travel compares a geolocated logon with the previous one.
