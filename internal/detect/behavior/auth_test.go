@@ -233,3 +233,47 @@ func TestWindowsFailedLogons(t *testing.T) {
 		t.Fatalf("windows spray: %v", s)
 	}
 }
+
+func TestNewCountryAgainstOrganisationWhileWarmingUp(t *testing.T) {
+	d := New(Config{})
+	var evs []*event.Event
+	for i := 0; i < 60; i++ {
+		p := boston
+		if i%10 == 0 {
+			p = london
+		}
+		evs = append(evs, logon(t, t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("staff%02d", i), p, "success"))
+	}
+	if fs := run(d, evs...); len(fs) != 0 {
+		t.Fatalf("first logons flagged: %s", rules(fs))
+	}
+	// new users: the usual countries pass, a country no one uses does not
+	fs := run(d, logon(t, t0.Add(2*time.Hour), "new1", boston, "success"),
+		logon(t, t0.Add(2*time.Hour), "new2", london, "success"),
+		logon(t, t0.Add(2*time.Hour), "new3", moscow, "success"))
+	nc := only(fs, "new-country")
+	if len(fs) != 1 || len(nc) != 1 || nc[0].Entities.User != "new3" ||
+		!strings.Contains(nc[0].Explanation, "the organisation: RU seen for 0 other users of 62 with geolocated logons") {
+		t.Fatalf("organisation baseline: %v", fs)
+	}
+}
+
+func TestFarFutureEventIsIgnored(t *testing.T) {
+	d := New(Config{IdleExpiry: 48 * time.Hour})
+	run(d, routine(t, "jdoe42")...)
+	before := d.Entities()
+	ev := logon(t, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), "jdoe42", moscow, "success")
+	ev.Ingested = day12
+	if fs := run(d, ev); len(fs) != 0 {
+		t.Fatalf("future event analysed: %s", rules(fs))
+	}
+	if d.Entities() != before {
+		t.Fatalf("state changed: %d entities, was %d", d.Entities(), before)
+	}
+	// the user's history survived: a real logon from Moscow is still new
+	ok := logon(t, day12, "jdoe42", moscow, "success")
+	ok.Ingested = day12
+	if len(only(run(d, ok), "new-country")) != 1 {
+		t.Fatal("history lost")
+	}
+}

@@ -15,6 +15,11 @@ import (
 // Name is the detector's name; rule ids are "behavior.<signal>".
 const Name = "behavior"
 
+// maxSkew is how far an event's time may lie ahead of its ingest time and
+// still be analysed. One far-future timestamp would otherwise close every
+// day of its user and, through the expiry sweep, drop all idle-looking state.
+const maxSkew = 24 * time.Hour
+
 // version changes whenever detection logic or the snapshot format changes.
 const version = "1"
 
@@ -68,6 +73,9 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 	}
 	if t.IsZero() {
 		return // no time: no baseline can place it
+	}
+	if !ev.Ingested.IsZero() && t.Sub(ev.Ingested) > maxSkew {
+		return // a clock far ahead must not move days forward and expire state
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
