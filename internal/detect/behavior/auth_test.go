@@ -277,3 +277,19 @@ func TestFarFutureEventIsIgnored(t *testing.T) {
 		t.Fatal("history lost")
 	}
 }
+
+func TestTravelIgnoresBadCoordinates(t *testing.T) {
+	d := New(Config{})
+	run(d, routine(t, "jdoe42")...)
+	for _, c := range [][2]any{{"NaN", "0"}, {"Inf", "10"}, {91.0, 0.0}, {0.0, 181.0}, {"north", "west"}} {
+		ev := ecsEvent(t, day12, map[string]any{"event.dataset": "auth", "event.action": "logon", "event.outcome": "success",
+			"user.name": "jdoe42", "source.ip": boston.ip, "source.geo.location.lat": c[0], "source.geo.location.lon": c[1]})
+		if fs := run(d, ev); len(fs) != 0 {
+			t.Fatalf("coordinates %v: %s", c, rules(fs))
+		}
+	}
+	// the last good fix (Boston) is still the reference
+	if len(only(run(d, logon(t, day12.Add(time.Minute), "jdoe42", moscow, "success")), "impossible-travel")) != 1 {
+		t.Fatal("good fix lost")
+	}
+}

@@ -3,6 +3,7 @@ package behavior
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -121,7 +122,10 @@ func (x *evctx) num(key string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	return f, err == nil
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false // "NaN" and "Inf" parse, but are no measurement
+	}
+	return f, true
 }
 
 // day and hour numbers in the hospital's local time.
