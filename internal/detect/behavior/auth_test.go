@@ -280,7 +280,7 @@ func TestFarFutureEventIsIgnored(t *testing.T) {
 
 func TestTravelIgnoresBadCoordinates(t *testing.T) {
 	d := New(Config{})
-	run(d, routine(t, "jdoe42")...)
+	run(d, append(routine(t, "jdoe42"), logon(t, day12, "jdoe42", boston, "success"))...)
 	for _, c := range [][2]any{{"NaN", "0"}, {"Inf", "10"}, {91.0, 0.0}, {0.0, 181.0}, {"north", "west"}} {
 		ev := ecsEvent(t, day12, map[string]any{"event.dataset": "auth", "event.action": "logon", "event.outcome": "success",
 			"user.name": "jdoe42", "source.ip": boston.ip, "source.geo.location.lat": c[0], "source.geo.location.lon": c[1]})
