@@ -203,7 +203,7 @@ func TestPasswordSpray(t *testing.T) {
 		evs = append(evs, logon(t, t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("user%02d", i), london, "failure"))
 	}
 	s := only(run(d, evs...), "password-spray")
-	if len(s) != 1 || s[0].Severity != finding.SeverityHigh || s[0].Entities.SrcIP != london.ip || !hasTag(s[0], "accounts:10") {
+	if len(s) != 1 || s[0].Severity != finding.SeverityHigh || s[0].Entities != (event.Entities{SrcIP: london.ip}) || !hasTag(s[0], "accounts:10") {
 		t.Fatalf("spray: %v", s)
 	}
 	checkFinding(t, s[0])

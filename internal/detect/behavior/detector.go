@@ -105,10 +105,11 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 
 // evctx is one event being analysed.
 type evctx struct {
-	d    *Detector
-	ev   *event.Event
-	t    time.Time
-	emit func(finding.Finding)
+	d          *Detector
+	ev         *event.Event
+	t          time.Time
+	emit       func(finding.Finding)
+	onlySource bool // findings name only the source ip
 }
 
 func (x *evctx) get(key string) string {
@@ -168,19 +169,36 @@ func (x *evctx) report(r report) {
 	}
 	x.emit(finding.Finding{
 		ID:          finding.DeriveID(Name, rule, ids),
-		Time:        x.ev.Time,
+		Time:        x.t,
 		Detector:    Name,
 		RuleID:      rule,
 		Title:       r.title,
 		Severity:    r.sev,
 		Confidence:  r.conf,
-		Entities:    x.ev.Entities,
+		Entities:    x.entities(),
 		EventIDs:    ids,
 		Techniques:  r.techniques,
 		Tags:        tags,
 		Explanation: fmt.Sprintf("%s Score %.1f; compared with %s.", r.explanation, r.score, orNone(r.baseline)),
 		IngestedAt:  x.ev.Ingested,
 	})
+}
+
+// entities are the keys a finding is joined on: the event's, without the
+// patient (no behaviour signal is about one patient, and joining a mass
+// access to the last patient opened would be wrong); for EHR audit events
+// also without the host, which is the EHR system every access shares; for a
+// password spray only the source (the accounts are its victims).
+func (x *evctx) entities() event.Entities {
+	e := x.ev.Entities
+	e.Patient = ""
+	if x.ev.Format == event.FormatFHIR {
+		e.Host = ""
+	}
+	if x.onlySource {
+		e = event.Entities{SrcIP: e.SrcIP}
+	}
+	return e
 }
 
 func orNone(s string) string {

@@ -42,7 +42,8 @@ func TestMassAccessAgainstOwnBaseline(t *testing.T) {
 	}
 	f := fs[0]
 	checkFinding(t, f)
-	if f.Entities.User != "jdoe42" || f.Severity != finding.SeverityHigh {
+	// joined on the user and the address, not on the EHR server or the last patient
+	if f.Entities != (event.Entities{User: "jdoe42", SrcIP: "10.1.2.3"}) || f.Severity != finding.SeverityHigh {
 		t.Fatalf("entities %+v severity %s", f.Entities, f.Severity)
 	}
 	// 20 patients over 8 hours: a usual hour has 2-3 new patients, so the

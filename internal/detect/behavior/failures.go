@@ -137,6 +137,8 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 		return
 	}
 	s.Flagged = now + int64(d.cfg.SprayWindow.Seconds())
+	x.onlySource = true
+	defer func() { x.onlySource = false }()
 	x.report(report{rule: "password-spray", title: "Password spraying across accounts from one source",
 		sev: finding.SeverityHigh, conf: 0.8, score: float64(n), evidence: s.Ev.List(x.ev.ID),
 		techniques: []string{"T1110.003"},
