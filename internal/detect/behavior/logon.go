@@ -182,7 +182,9 @@ func (d *Detector) orgCountry(x *evctx, user, country string, firstGeo bool) (ra
 		seen--
 	}
 	rare = int(d.st.GeoUsers) >= orgCountryUsers && seen < orgCountryRare
-	note = fmt.Sprintf("the organisation: %s seen for %d other users of %d with geolocated logons", country, seen, d.st.GeoUsers)
+	if rare {
+		note = fmt.Sprintf("the organisation: %s seen for %d other users of %d with geolocated logons", country, seen, d.st.GeoUsers)
+	}
 	if len(c.Users.H) < 8 {
 		c.Users.Add(hash32(user), 8)
 	}
