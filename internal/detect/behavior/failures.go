@@ -44,6 +44,10 @@ type sourceState struct {
 	Ev       Evidence
 	Enum     *enumState
 	Seq      seqPos
+	FanStart int64    // lateral fan-out window start
+	Fan      Set      // internal hosts reached in the window
+	FanEv    Evidence // their first events
+	FanDay   int32    // local day+1 of the last fan-out finding
 }
 
 func (s *sourceState) lastSeen() int64 { return s.Last }
