@@ -66,6 +66,7 @@ type enumState struct {
 	Run      uint32 // consecutive accesses to sequential patient ids
 	Flagged  int64
 	Ev       Evidence
+	Users    Set // accounts in the window (source-level tracking only)
 }
 
 // maxSprayUsers bounds the account set of one source's spray window.
@@ -153,8 +154,11 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 }
 
 // enumeration tracks failed FHIR reads and sequential patient ids of one
-// actor (a user, else a source ip) and reports FHIR enumeration.
-func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool) {
+// actor (a user or a source ip) and reports FHIR enumeration. With
+// minUsers > 0 (a source whose events name users) it reports only when the
+// window's failures came from at least minUsers accounts: one account's
+// enumeration is reported on the user already.
+func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool, minUsers int) {
 	now, win := x.t.Unix(), int64(d.cfg.EnumWindow.Seconds())
 	num, hasNum := trailingNumber(x.ev.Entities.Patient)
 	step := hasNum && pos.T != 0 && now-pos.T <= win && (num == pos.Num+1 || num == pos.Num-1)
@@ -171,12 +175,16 @@ func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor stri
 	e := *ep
 	if now-e.WinStart > win {
 		e.WinStart, e.Fails = now, 0
+		e.Users.H, e.Users.I = e.Users.H[:0], 0
 		if e.Run == 0 {
 			e.Ev.Reset()
 		}
 	}
 	if failed {
 		e.Fails++
+	}
+	if minUsers > 0 {
+		e.Users.Add(hash32(x.ev.Entities.User), maxEvidence)
 	}
 	switch {
 	case step:
@@ -189,11 +197,16 @@ func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor stri
 	}
 	byFail := int(e.Fails) >= d.cfg.EnumFailures
 	bySeq := int(e.Run)+1 >= d.cfg.EnumSequence
-	if (!byFail && !bySeq) || now < e.Flagged {
+	if (!byFail && !bySeq) || now < e.Flagged || len(e.Users.H) < minUsers {
 		return
 	}
 	e.Flagged = now + win
 	what := fmt.Sprintf("%d failed (not found) reads within %s", e.Fails, d.cfg.EnumWindow)
+	if minUsers > 0 {
+		what += fmt.Sprintf(" with %d different accounts", len(e.Users.H))
+		x.onlySource = true
+		defer func() { x.onlySource = false }()
+	}
 	score := float64(e.Fails)
 	if bySeq {
 		what = fmt.Sprintf("%d records with consecutive patient ids", e.Run+1)
