@@ -82,7 +82,8 @@ func TestTravelNearMisses(t *testing.T) {
 	run(d, routine(t, "jdoe42")...)
 	// Boston → New York in 10 minutes: 300 km is within geo-ip error.
 	fs := run(d, logon(t, day12, "jdoe42", nyc, "success", "device.id", "laptop-1"))
-	if len(only(fs, "impossible-travel")) != 0 || len(only(fs, "new-source-ip")) != 1 {
+	if len(only(fs, "impossible-travel")) != 0 || len(only(fs, "new-source-ip")) != 1 ||
+		only(fs, "new-source-ip")[0].Severity != finding.SeverityInfo {
 		t.Fatalf("nyc: %s", rules(fs))
 	}
 	// → London 10 h later: 5,300 km at 530 km/h is a flight.
@@ -178,6 +179,12 @@ func TestFailedLoginBurst(t *testing.T) {
 		t.Fatalf("burst: %v", b)
 	}
 	checkFinding(t, b[0])
+	// the guessing worked: a success within the window raises it, once
+	fs = run(d, logon(t, t0.Add(5*time.Minute), "victim", boston, "success"),
+		logon(t, t0.Add(6*time.Minute), "victim", boston, "success"))
+	if s := only(fs, "failed-login-burst"); len(s) != 1 || s[0].Severity != finding.SeverityHigh || !hasTag(s[0], "then:success") {
+		t.Fatalf("burst then success: %v", s)
+	}
 	// near miss: a few typos, spread out
 	evs = evs[:0]
 	for i := 0; i < 9; i++ {
@@ -196,7 +203,7 @@ func TestPasswordSpray(t *testing.T) {
 		evs = append(evs, logon(t, t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("user%02d", i), london, "failure"))
 	}
 	s := only(run(d, evs...), "password-spray")
-	if len(s) != 1 || s[0].Severity != finding.SeverityHigh || s[0].Entities.SrcIP != london.ip || !hasTag(s[0], "accounts:10") {
+	if len(s) != 1 || s[0].Severity != finding.SeverityHigh || s[0].Entities != (event.Entities{SrcIP: london.ip}) || !hasTag(s[0], "accounts:10") {
 		t.Fatalf("spray: %v", s)
 	}
 	checkFinding(t, s[0])
@@ -224,5 +231,65 @@ func TestWindowsFailedLogons(t *testing.T) {
 	}
 	if s := only(run(d, evs...), "password-spray"); len(s) != 1 || s[0].Entities.SrcIP != "10.66.0.9" {
 		t.Fatalf("windows spray: %v", s)
+	}
+}
+
+func TestNewCountryAgainstOrganisationWhileWarmingUp(t *testing.T) {
+	d := New(Config{})
+	var evs []*event.Event
+	for i := 0; i < 60; i++ {
+		p := boston
+		if i%10 == 0 {
+			p = london
+		}
+		evs = append(evs, logon(t, t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("staff%02d", i), p, "success"))
+	}
+	if fs := run(d, evs...); len(fs) != 0 {
+		t.Fatalf("first logons flagged: %s", rules(fs))
+	}
+	// new users: the usual countries pass, a country no one uses does not
+	fs := run(d, logon(t, t0.Add(2*time.Hour), "new1", boston, "success"),
+		logon(t, t0.Add(2*time.Hour), "new2", london, "success"),
+		logon(t, t0.Add(2*time.Hour), "new3", moscow, "success"))
+	nc := only(fs, "new-country")
+	if len(fs) != 1 || len(nc) != 1 || nc[0].Entities.User != "new3" ||
+		!strings.Contains(nc[0].Explanation, "the organisation: RU seen for 0 other users of 62 with geolocated logons") {
+		t.Fatalf("organisation baseline: %v", fs)
+	}
+}
+
+func TestFarFutureEventIsIgnored(t *testing.T) {
+	d := New(Config{IdleExpiry: 48 * time.Hour})
+	run(d, routine(t, "jdoe42")...)
+	before := d.Entities()
+	ev := logon(t, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), "jdoe42", moscow, "success")
+	ev.Ingested = day12
+	if fs := run(d, ev); len(fs) != 0 {
+		t.Fatalf("future event analysed: %s", rules(fs))
+	}
+	if d.Entities() != before {
+		t.Fatalf("state changed: %d entities, was %d", d.Entities(), before)
+	}
+	// the user's history survived: a real logon from Moscow is still new
+	ok := logon(t, day12, "jdoe42", moscow, "success")
+	ok.Ingested = day12
+	if len(only(run(d, ok), "new-country")) != 1 {
+		t.Fatal("history lost")
+	}
+}
+
+func TestTravelIgnoresBadCoordinates(t *testing.T) {
+	d := New(Config{})
+	run(d, append(routine(t, "jdoe42"), logon(t, day12, "jdoe42", boston, "success"))...)
+	for _, c := range [][2]any{{"NaN", "0"}, {"Inf", "10"}, {91.0, 0.0}, {0.0, 181.0}, {"north", "west"}} {
+		ev := ecsEvent(t, day12, map[string]any{"event.dataset": "auth", "event.action": "logon", "event.outcome": "success",
+			"user.name": "jdoe42", "source.ip": boston.ip, "source.geo.location.lat": c[0], "source.geo.location.lon": c[1]})
+		if fs := run(d, ev); len(fs) != 0 {
+			t.Fatalf("coordinates %v: %s", c, rules(fs))
+		}
+	}
+	// the last good fix (Boston) is still the reference
+	if len(only(run(d, logon(t, day12.Add(time.Minute), "jdoe42", moscow, "success")), "impossible-travel")) != 1 {
+		t.Fatal("good fix lost")
 	}
 }

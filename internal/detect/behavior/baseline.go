@@ -91,11 +91,11 @@ type baseline struct {
 	Cold     bool // no baseline: only the absolute cold floor applies
 }
 
-// scale is the robust standard deviation 1.4826·MAD, floored at a quarter of
-// the median and at 1 so that a perfectly regular entity (MAD 0) is not
-// flagged for a tiny change.
+// scale is the robust standard deviation 1.4826·MAD, floored at the Poisson
+// noise of a count (√median), at a quarter of the median and at 1, so that a
+// perfectly regular entity (MAD 0) is not flagged for a small change.
 func (b baseline) scale() float64 {
-	return max(1.4826*b.MAD, 0.25*b.Med, 1)
+	return max(1.4826*b.MAD, math.Sqrt(b.Med), 0.25*b.Med, 1)
 }
 
 // z is the robust z-score of x against the baseline.

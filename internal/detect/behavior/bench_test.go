@@ -38,7 +38,7 @@ func mixedWorkload(n int) []*event.Event {
 	step := 24 * time.Hour / time.Duration(n)
 	for i := 0; i < n; i++ {
 		at := t0.Add(time.Duration(i) * step)
-		user := fmt.Sprintf("user%03d", i%500)
+		user := fmt.Sprintf("user%03d", (i/20)%500) // every user gets every kind of event
 		switch r := i % 20; {
 		case r < 12:
 			evs = append(evs, benchEHR(at, user, fmt.Sprintf("pat-%06d", (i*7919)%100000), "read"))

@@ -3,6 +3,7 @@ package behavior
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -14,6 +15,11 @@ import (
 
 // Name is the detector's name; rule ids are "behavior.<signal>".
 const Name = "behavior"
+
+// maxSkew is how far an event's time may lie ahead of its ingest time and
+// still be analysed. One far-future timestamp would otherwise close every
+// day of its user and, through the expiry sweep, drop all idle-looking state.
+const maxSkew = 24 * time.Hour
 
 // version changes whenever detection logic or the snapshot format changes.
 const version = "1"
@@ -69,6 +75,9 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 	if t.IsZero() {
 		return // no time: no baseline can place it
 	}
+	if !ev.Ingested.IsZero() && t.Sub(ev.Ingested) > maxSkew {
+		return // a clock far ahead must not move days forward and expire state
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.st.maybeEvict(&d.cfg, t)
@@ -96,10 +105,11 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 
 // evctx is one event being analysed.
 type evctx struct {
-	d    *Detector
-	ev   *event.Event
-	t    time.Time
-	emit func(finding.Finding)
+	d          *Detector
+	ev         *event.Event
+	t          time.Time
+	emit       func(finding.Finding)
+	onlySource bool // findings name only the source ip
 }
 
 func (x *evctx) get(key string) string {
@@ -113,7 +123,10 @@ func (x *evctx) num(key string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	return f, err == nil
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false // "NaN" and "Inf" parse, but are no measurement
+	}
+	return f, true
 }
 
 // day and hour numbers in the hospital's local time.
@@ -156,19 +169,36 @@ func (x *evctx) report(r report) {
 	}
 	x.emit(finding.Finding{
 		ID:          finding.DeriveID(Name, rule, ids),
-		Time:        x.ev.Time,
+		Time:        x.t,
 		Detector:    Name,
 		RuleID:      rule,
 		Title:       r.title,
 		Severity:    r.sev,
 		Confidence:  r.conf,
-		Entities:    x.ev.Entities,
+		Entities:    x.entities(),
 		EventIDs:    ids,
 		Techniques:  r.techniques,
 		Tags:        tags,
 		Explanation: fmt.Sprintf("%s Score %.1f; compared with %s.", r.explanation, r.score, orNone(r.baseline)),
 		IngestedAt:  x.ev.Ingested,
 	})
+}
+
+// entities are the keys a finding is joined on: the event's, without the
+// patient (no behaviour signal is about one patient, and joining a mass
+// access to the last patient opened would be wrong); for EHR audit events
+// also without the host, which is the EHR system every access shares; for a
+// password spray only the source (the accounts are its victims).
+func (x *evctx) entities() event.Entities {
+	e := x.ev.Entities
+	e.Patient = ""
+	if x.ev.Format == event.FormatFHIR {
+		e.Host = ""
+	}
+	if x.onlySource {
+		e = event.Entities{SrcIP: e.SrcIP}
+	}
+	return e
 }
 
 func orNone(s string) string {

@@ -55,8 +55,14 @@ type asset struct {
 	known       bool // in the directory
 }
 
+// medical: a medical kind, or any clinical tier-1/2 asset that is not IT
+// (a tier-2 EHR server is critical but not a medical device).
 func (a asset) medical() bool {
-	return (a.known && a.criticality >= 1 && a.criticality <= 2) || medicalKinds[a.kind]
+	if medicalKinds[a.kind] {
+		return true
+	}
+	it := infrastructureKinds[a.kind] || userDriven[a.kind] || a.kind == "printer" || a.kind == "network"
+	return a.known && a.criticality >= 1 && a.criticality <= 2 && !it
 }
 
 func (a asset) String() string {
@@ -93,6 +99,7 @@ func (d *Detector) sourceAsset(x *evctx) (asset, bool) {
 
 // onNetwork analyses one network flow from a device.
 func (d *Detector) onNetwork(x *evctx) {
+	d.fanout(x)
 	a, ok := d.sourceAsset(x)
 	if !ok {
 		return

@@ -189,3 +189,29 @@ func TestDeviceVolume(t *testing.T) {
 	}
 	checkFinding(t, v[0])
 }
+
+func TestLateralFanout(t *testing.T) {
+	d := New(Config{Directory: pumpDir().asset("server", 2, "backup01", "10.0.9.9")})
+	var evs []*event.Event
+	for i := 0; i < 25; i++ {
+		evs = append(evs, flow(t, t0.Add(time.Duration(i)*10*time.Second), "", "ws-onc-01", "10.40.2.50",
+			fmt.Sprintf("10.40.%d.%d", i/10, 10+i), 445, "smb", 500))
+	}
+	fs := only(run(d, evs...), "device-lateral")
+	if len(fs) != 1 || fs[0].Severity != finding.SeverityHigh || fs[0].Entities.SrcIP != "10.40.2.50" ||
+		!hasTag(fs[0], "fanout:20") || !hasTag(fs[0], "service:SMB") || len(fs[0].EventIDs) != maxEvidence {
+		t.Fatalf("fan-out: %v", fs)
+	}
+	checkFinding(t, fs[0])
+	// near misses: a workstation using three file servers all day; the
+	// backup server reaching every host; an external sweep target list
+	evs = evs[:0]
+	for i := 0; i < 300; i++ {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		evs = append(evs, flow(t, at, "", "ws-onc-02", "10.40.2.51", fmt.Sprintf("10.0.1.%d", i%3), 445, "smb", 500),
+			flow(t, at, "", "backup01", "10.0.9.9", fmt.Sprintf("10.40.%d.%d", i/100, i%100), 445, "smb", 500))
+	}
+	if fs := only(run(d, evs...), "device-lateral"); len(fs) != 0 {
+		t.Fatalf("near misses flagged: %s", fs[0].Explanation)
+	}
+}

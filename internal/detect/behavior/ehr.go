@@ -21,14 +21,18 @@ func (d *Detector) onEHR(x *evctx) {
 	if name == "" {
 		if ip := x.ev.Entities.SrcIP; ip != "" {
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), failed)
+			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), failed, 0)
 		}
 		return
 	}
 	u := d.user(x, name)
 	d.roll(x, name, u)
-	d.enumeration(x, &u.Enum, &u.Seq, "user "+d.who(name), failed)
+	d.enumeration(x, &u.Enum, &u.Seq, "user "+d.who(name), failed, 0)
 	if failed {
+		if ip := x.ev.Entities.SrcIP; ip != "" { // one address rotating accounts
+			s := d.source(x, ip)
+			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), true, 2)
+		}
 		return
 	}
 	d.activity(x, name, u)

@@ -42,7 +42,8 @@ func TestMassAccessAgainstOwnBaseline(t *testing.T) {
 	}
 	f := fs[0]
 	checkFinding(t, f)
-	if f.Entities.User != "jdoe42" || f.Severity != finding.SeverityHigh {
+	// joined on the user and the address, not on the EHR server or the last patient
+	if f.Entities != (event.Entities{User: "jdoe42", SrcIP: "10.1.2.3"}) || f.Severity != finding.SeverityHigh {
 		t.Fatalf("entities %+v severity %s", f.Entities, f.Severity)
 	}
 	// 20 patients over 8 hours: a usual hour has 2-3 new patients, so the
@@ -183,5 +184,28 @@ func TestUnknownUserAndNoUser(t *testing.T) {
 	fs = only(run(d, evs...), "fhir-enumeration")
 	if len(fs) != 1 || fs[0].Entities.SrcIP != "10.0.0.3" || !strings.Contains(fs[0].Explanation, "source 10.0.0.3") {
 		t.Fatalf("enumeration by source: %v", fs)
+	}
+}
+
+func TestFHIREnumerationAcrossAccounts(t *testing.T) {
+	d := New(Config{})
+	var evs []*event.Event
+	for i := 0; i < 24; i++ { // 8 failures each for 3 accounts: none reaches 20 alone
+		evs = append(evs, auditEvent(t, t0.Add(time.Duration(i)*10*time.Second), fmt.Sprintf("acct%d", i%3), "10.5.5.9",
+			fmt.Sprintf("pat-%06d", 500000+i*17), "read", "4"))
+	}
+	fs := only(run(d, evs...), "fhir-enumeration")
+	if len(fs) != 1 || fs[0].Entities != (event.Entities{SrcIP: "10.5.5.9"}) || !strings.Contains(fs[0].Explanation, "source 10.5.5.9") ||
+		!strings.Contains(fs[0].Explanation, "with 3 different accounts") {
+		t.Fatalf("across accounts: %v", fs)
+	}
+	// one account alone is reported once, on the user, not again on its address
+	evs = evs[:0]
+	for i := 0; i < 25; i++ {
+		evs = append(evs, auditEvent(t, t0.Add(time.Hour+time.Duration(i)*10*time.Second), "solo", "10.5.5.10",
+			fmt.Sprintf("pat-%06d", 700000+i*17), "read", "4"))
+	}
+	if fs := only(run(d, evs...), "fhir-enumeration"); len(fs) != 1 || fs[0].Entities.User != "solo" {
+		t.Fatalf("single account: %s", rules(fs))
 	}
 }

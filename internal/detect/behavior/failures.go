@@ -9,9 +9,27 @@ import (
 
 // burstState holds one user's recent failed logons.
 type burstState struct {
-	Times   []int64 // unix seconds of recent failures, oldest first, bounded
-	Flagged int64   // no new burst finding before this time
-	Ev      Evidence
+	Times     []int64 // unix seconds of recent failures, oldest first, bounded
+	Flagged   int64   // no new burst finding before this time
+	Succeeded bool    // a success after the current burst was reported
+	Ev        Evidence
+}
+
+// burstThenSuccess reports a successful logon within the window of a
+// reported burst: the guessing may have worked.
+func (d *Detector) burstThenSuccess(x *evctx, user string, b *burstState) {
+	now := x.t.Unix()
+	if b == nil || b.Flagged == 0 || now >= b.Flagged || b.Succeeded {
+		return
+	}
+	b.Succeeded = true
+	x.report(report{rule: "failed-login-burst", title: "Successful logon right after a burst of failures",
+		sev: finding.SeverityHigh, conf: 0.8, score: float64(len(b.Times)), evidence: b.Ev.List(x.ev.ID),
+		techniques: []string{"T1110.001", "T1078"},
+		baseline:   fmt.Sprintf("threshold %d failures in %s", d.cfg.BurstCount, d.cfg.BurstWindow),
+		tags:       []string{"failures:" + strconv.Itoa(len(b.Times)), "then:success"},
+		explanation: fmt.Sprintf("Account %s logged on successfully within %s of %d failed attempts.",
+			d.who(user), d.cfg.BurstWindow, len(b.Times))})
 }
 
 // sourceState is what the detector keeps per source ip: accounts that
@@ -26,6 +44,10 @@ type sourceState struct {
 	Ev       Evidence
 	Enum     *enumState
 	Seq      seqPos
+	FanStart int64    // lateral fan-out window start
+	Fan      Set      // internal hosts reached in the window
+	FanEv    Evidence // their first events
+	FanDay   int32    // local day+1 of the last fan-out finding
 }
 
 func (s *sourceState) lastSeen() int64 { return s.Last }
@@ -44,6 +66,7 @@ type enumState struct {
 	Run      uint32 // consecutive accesses to sequential patient ids
 	Flagged  int64
 	Ev       Evidence
+	Users    Set // accounts in the window (source-level tracking only)
 }
 
 // maxSprayUsers bounds the account set of one source's spray window.
@@ -95,15 +118,10 @@ func (d *Detector) burst(x *evctx, user string, b *burstState, now int64) {
 	if len(b.Times) < d.cfg.BurstCount || now < b.Flagged {
 		return
 	}
-	b.Flagged = now + win
+	b.Flagged, b.Succeeded = now+win, false
 	n := len(b.Times)
-	score := float64(n)
-	sev := finding.SeverityMedium
-	if n >= 3*d.cfg.BurstCount/2 {
-		sev = finding.SeverityHigh
-	}
 	x.report(report{rule: "failed-login-burst", title: "Burst of failed logons for one account",
-		sev: sev, conf: 0.7, score: score, evidence: b.Ev.List(x.ev.ID), techniques: []string{"T1110.001"},
+		sev: finding.SeverityMedium, conf: 0.7, score: float64(n), evidence: b.Ev.List(x.ev.ID), techniques: []string{"T1110.001"},
 		baseline:    fmt.Sprintf("threshold %d failures in %s", d.cfg.BurstCount, d.cfg.BurstWindow),
 		tags:        []string{"failures:" + strconv.Itoa(n)},
 		explanation: fmt.Sprintf("Account %s failed to log on %d times within %s.", d.who(user), n, d.cfg.BurstWindow)})
@@ -124,6 +142,8 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 		return
 	}
 	s.Flagged = now + int64(d.cfg.SprayWindow.Seconds())
+	x.onlySource = true
+	defer func() { x.onlySource = false }()
 	x.report(report{rule: "password-spray", title: "Password spraying across accounts from one source",
 		sev: finding.SeverityHigh, conf: 0.8, score: float64(n), evidence: s.Ev.List(x.ev.ID),
 		techniques: []string{"T1110.003"},
@@ -134,8 +154,11 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 }
 
 // enumeration tracks failed FHIR reads and sequential patient ids of one
-// actor (a user, else a source ip) and reports FHIR enumeration.
-func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool) {
+// actor (a user or a source ip) and reports FHIR enumeration. With
+// minUsers > 0 (a source whose events name users) it reports only when the
+// window's failures came from at least minUsers accounts: one account's
+// enumeration is reported on the user already.
+func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool, minUsers int) {
 	now, win := x.t.Unix(), int64(d.cfg.EnumWindow.Seconds())
 	num, hasNum := trailingNumber(x.ev.Entities.Patient)
 	step := hasNum && pos.T != 0 && now-pos.T <= win && (num == pos.Num+1 || num == pos.Num-1)
@@ -152,12 +175,16 @@ func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor stri
 	e := *ep
 	if now-e.WinStart > win {
 		e.WinStart, e.Fails = now, 0
+		e.Users.H, e.Users.I = e.Users.H[:0], 0
 		if e.Run == 0 {
 			e.Ev.Reset()
 		}
 	}
 	if failed {
 		e.Fails++
+	}
+	if minUsers > 0 {
+		e.Users.Add(hash32(x.ev.Entities.User), maxEvidence)
 	}
 	switch {
 	case step:
@@ -170,11 +197,16 @@ func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor stri
 	}
 	byFail := int(e.Fails) >= d.cfg.EnumFailures
 	bySeq := int(e.Run)+1 >= d.cfg.EnumSequence
-	if (!byFail && !bySeq) || now < e.Flagged {
+	if (!byFail && !bySeq) || now < e.Flagged || len(e.Users.H) < minUsers {
 		return
 	}
 	e.Flagged = now + win
 	what := fmt.Sprintf("%d failed (not found) reads within %s", e.Fails, d.cfg.EnumWindow)
+	if minUsers > 0 {
+		what += fmt.Sprintf(" with %d different accounts", len(e.Users.H))
+		x.onlySource = true
+		defer func() { x.onlySource = false }()
+	}
 	score := float64(e.Fails)
 	if bySeq {
 		what = fmt.Sprintf("%d records with consecutive patient ids", e.Run+1)

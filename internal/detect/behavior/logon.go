@@ -95,6 +95,7 @@ func (d *Detector) logonOf(x *evctx, user string) (*userState, *logonState) {
 func (d *Detector) logon(x *evctx, user, ip, device string) {
 	u, l := d.logonOf(x, user)
 	d.activity(x, user, u)
+	d.burstThenSuccess(x, user, u.Fail)
 	now := x.t.Unix()
 	warm := int(l.Logons) >= d.cfg.MinLogons
 	inChain := l.Chain != nil && l.Chain.ResetAt != 0 && now-l.Chain.ResetAt <= int64(d.cfg.ChainWindow.Seconds())
@@ -102,12 +103,18 @@ func (d *Detector) logon(x *evctx, user, ip, device string) {
 	newCountry := country != "" && !l.Countries.Has(hash32(country))
 	newIP := ip != "" && isExternal(ip) && !l.IPs.Has(hash32(ip))
 	newDevice := device != "" && !l.Devices.Has(hash32(device))
-	if warm && (newCountry || newIP) {
-		l.NewIPAt = now
+	orgRare, orgNote := d.orgCountry(x, user, country, len(l.Countries.H) == 0)
+	if newCountry || newIP {
+		l.NewIPAt = now // a step of the help-desk chain even while warming up
 		if inChain {
 			l.Chain.Ev.Add(x.ev.ID, chainEvidence)
 		}
-		d.reportNovelty(x, user, l, ip, country, newCountry, inChain)
+	}
+	switch {
+	case warm && (newCountry || newIP):
+		d.reportNovelty(x, user, l, ip, country, newCountry, inChain, "")
+	case !warm && newCountry && orgRare:
+		d.reportNovelty(x, user, l, ip, country, true, inChain, orgNote)
 	}
 	if warm && newDevice {
 		sev := finding.SeverityLow
@@ -140,34 +147,78 @@ func chainNote(inChain bool) string {
 	return ""
 }
 
-func (d *Detector) reportNovelty(x *evctx, user string, l *logonState, ip, country string, newCountry, inChain bool) {
-	rule, title, sev, conf := "new-source-ip", "Logon from a new external address", finding.SeverityLow, 0.4
+// orgCountryUsers is how many users with geolocated logons the organisation
+// baseline of countries needs, and orgCountryRare how few users a country
+// may have been seen for and still be rare there.
+const (
+	orgCountryUsers = 50
+	orgCountryRare  = 3
+)
+
+// countryState records (up to 8) users who logged on from a country.
+type countryState struct {
+	Last  int64
+	Users Set
+}
+
+func (c *countryState) lastSeen() int64 { return c.Last }
+
+// orgCountry is the peer baseline of geography for users still warming up:
+// a country seen for fewer than orgCountryRare users of the organisation,
+// once orgCountryUsers users have geolocated logons, is rare. It records
+// user's logon from country.
+func (d *Detector) orgCountry(x *evctx, user, country string, firstGeo bool) (rare bool, note string) {
+	if country == "" {
+		return false, ""
+	}
+	c := d.st.Countries[country]
+	if c == nil {
+		c = &countryState{}
+		d.st.Countries[country] = c
+	}
+	c.Last = max(c.Last, x.t.Unix())
+	seen := len(c.Users.H)
+	if c.Users.Has(hash32(user)) {
+		seen--
+	}
+	rare = int(d.st.GeoUsers) >= orgCountryUsers && seen < orgCountryRare
+	if rare {
+		note = fmt.Sprintf("the organisation: %s seen for %d other users of %d with geolocated logons", country, seen, d.st.GeoUsers)
+	}
+	if len(c.Users.H) < 8 {
+		c.Users.Add(hash32(user), 8)
+	}
+	if firstGeo {
+		d.st.GeoUsers++
+	}
+	return rare, note
+}
+
+func (d *Detector) reportNovelty(x *evctx, user string, l *logonState, ip, country string, newCountry, inChain bool, orgNote string) {
+	// A new home or mobile address alone is weak evidence (informational);
+	// after a help-desk reset it is a step of the chain (medium).
+	rule, title, sev, conf := "new-source-ip", "Logon from a new external address", finding.SeverityInfo, 0.3
 	what := fmt.Sprintf("external address %s", ip)
+	if inChain {
+		sev = finding.SeverityMedium
+	}
 	if newCountry {
 		rule, title, sev, conf = "new-country", "Logon from a new country", finding.SeverityMedium, 0.6
 		what = fmt.Sprintf("country %s (address %s)", country, ip)
+		if inChain {
+			sev = finding.SeverityHigh
+		}
 	}
-	if inChain {
-		sev = bump(sev)
+	base := fmt.Sprintf("%d known external addresses and %d countries over %d logons", len(l.IPs.H), len(l.Countries.H), l.Logons)
+	if orgNote != "" {
+		base = orgNote + " (this user is still warming up)"
 	}
 	x.report(report{rule: rule, title: title, sev: sev, conf: conf, score: 1,
-		baseline:   fmt.Sprintf("%d known external addresses and %d countries over %d logons", len(l.IPs.H), len(l.Countries.H), l.Logons),
+		baseline:   base,
 		techniques: []string{"T1078"},
 		evidence:   []string{x.ev.ID},
 		explanation: fmt.Sprintf("User %s logged on from %s for the first time.%s",
 			d.who(user), what, chainNote(inChain))})
-}
-
-func bump(s finding.Severity) finding.Severity {
-	switch s {
-	case finding.SeverityInfo:
-		return finding.SeverityLow
-	case finding.SeverityLow:
-		return finding.SeverityMedium
-	case finding.SeverityMedium:
-		return finding.SeverityHigh
-	}
-	return finding.SeverityCritical
 }
 
 // travel compares a geolocated logon with the previous one.

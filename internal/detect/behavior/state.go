@@ -12,24 +12,26 @@ import (
 // state is all the detector remembers. Every map entry records the event
 // time it was last touched (Last, unix seconds) so idle entries expire.
 type state struct {
-	Users   map[string]*userState
-	Devices map[string]*deviceState
-	Sources map[string]*sourceState // password spraying and enumeration by source ip
-	Beacons map[string]*beaconState // device + external destination
-	Groups  map[string]*groupState  // peer groups "role/department"
-	Dests   map[string]*destState   // external destinations: which devices contact them
-	Now     int64                   // newest event time seen (unix seconds)
-	Swept   int64                   // event time of the last expiry sweep
+	Users     map[string]*userState
+	Devices   map[string]*deviceState
+	Sources   map[string]*sourceState  // password spraying and enumeration by source ip
+	Beacons   map[string]*beaconState  // device + external destination
+	Groups    map[string]*groupState   // peer groups "role/department"
+	Dests     map[string]*destState    // external destinations: which devices contact them
+	Countries map[string]*countryState // logon countries: which users log on from them
+	GeoUsers  uint32                   // users with a geolocated logon
+	Now       int64                    // newest event time seen (unix seconds)
+	Swept     int64                    // event time of the last expiry sweep
 }
 
 func newState() *state {
 	return &state{Users: map[string]*userState{}, Devices: map[string]*deviceState{},
 		Sources: map[string]*sourceState{}, Beacons: map[string]*beaconState{}, Groups: map[string]*groupState{},
-		Dests: map[string]*destState{}}
+		Dests: map[string]*destState{}, Countries: map[string]*countryState{}}
 }
 
 func (s *state) size() int {
-	return len(s.Users) + len(s.Devices) + len(s.Sources) + len(s.Beacons) + len(s.Groups) + len(s.Dests)
+	return len(s.Users) + len(s.Devices) + len(s.Sources) + len(s.Beacons) + len(s.Groups) + len(s.Dests) + len(s.Countries)
 }
 
 // sweepEvery is the event-time interval between expiry sweeps.
@@ -59,6 +61,7 @@ func (s *state) expire(before int64) {
 	deleteIdle(s.Beacons, before)
 	deleteIdle(s.Groups, before)
 	deleteIdle(s.Dests, before)
+	deleteIdle(s.Countries, before)
 }
 
 type lastSeen interface{ lastSeen() int64 }
@@ -80,6 +83,7 @@ func (s *state) trim(keep int) {
 	times = appendSeen(times, s.Beacons)
 	times = appendSeen(times, s.Groups)
 	times = appendSeen(times, s.Dests)
+	times = appendSeen(times, s.Countries)
 	if len(times) <= keep {
 		return
 	}
@@ -165,12 +169,16 @@ func (s *state) fillNil() {
 	if s.Dests == nil {
 		s.Dests = map[string]*destState{}
 	}
+	if s.Countries == nil {
+		s.Countries = map[string]*countryState{}
+	}
 	dropNil(s.Users)
 	dropNil(s.Devices)
 	dropNil(s.Sources)
 	dropNil(s.Beacons)
 	dropNil(s.Groups)
 	dropNil(s.Dests)
+	dropNil(s.Countries)
 }
 
 func dropNil[V any](m map[string]*V) {
