@@ -191,8 +191,7 @@ func genMassAccess(g *dayGen, in *Instance) {
 	}
 	s := &w.staff[i]
 	ws := g.workstation(i)
-	usual, _ := chartsPerShift(rand.New(rand.NewPCG(1, 1)), s.Role)
-	n := 10 * usual
+	n := 10 * usualCharts(s.Role)
 	in.Params["charts"] = strconv.Itoa(n)
 	t := midShift(r, a, b)
 	in.Entities.User, in.Entities.Host, in.Entities.IP = s.UserID, ws.Host, ws.IP

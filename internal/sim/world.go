@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/ingest/decode"
@@ -108,9 +107,4 @@ func (w *World) buildDuty() {
 			}
 		}
 	}
-}
-
-func (w *World) String() string {
-	return fmt.Sprintf("%s: %d staff, %d patients, %d assets, %d encounters", w.prof.Name, len(w.staff),
-		len(w.patients), len(w.assets), len(w.encounters))
 }
