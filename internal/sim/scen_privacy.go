@@ -25,6 +25,25 @@ func (g *dayGen) pickOnShift(r *rand.Rand, ok func(i int, s *Staff) bool) (i int
 	return 0, time.Time{}, time.Time{}, false
 }
 
+// pickWorker is pickOnShift, falling back (weekends, for office roles) to
+// anyone employed who matches, working 09:00–17:00 that day (on call,
+// catching up, or an attacker using the account).
+func (g *dayGen) pickWorker(r *rand.Rand, ok func(i int, s *Staff) bool) (int, time.Time, time.Time, bool) {
+	if i, a, b, found := g.pickOnShift(r, ok); found {
+		return i, a, b, true
+	}
+	n := len(g.w.staff)
+	off := r.IntN(n)
+	for k := range n {
+		i := (off + k) % n
+		s := &g.w.staff[i]
+		if s.Role != "service_account" && s.active(g.date) && ok(i, s) {
+			return i, g.at(9 * 3600), g.at(17 * 3600), true
+		}
+	}
+	return 0, time.Time{}, time.Time{}, false
+}
+
 // treats reports whether staff member i takes part in an encounter of patient p.
 func (w *World) treats(i, p int) bool {
 	for _, ei := range w.partOf[i] {
@@ -208,7 +227,7 @@ func genMassAccess(g *dayGen, in *Instance) {
 // genBulkExport: a billing or research user exports whole groups at night.
 func genBulkExport(g *dayGen, in *Instance) {
 	r := in.r
-	i, _, _, ok := g.pickOnShift(r, func(_ int, s *Staff) bool { return s.Role == "billing" || s.Role == "research" || s.Role == "him" })
+	i, _, _, ok := g.pickWorker(r, func(_ int, s *Staff) bool { return s.Role == "billing" || s.Role == "research" || s.Role == "him" })
 	if !ok {
 		return
 	}
