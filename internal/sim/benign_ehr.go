@@ -71,24 +71,24 @@ func (g *dayGen) ehrDay(r *rand.Rand, i int, ws *Asset, start, end time.Time) {
 		}
 		n := per/2 + r.IntN(per+1)
 		if s.Role == "registration" && r.IntN(3) == 0 {
-			g.audit(within(r, a, b), audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, kind: aeSearch,
+			g.audit(within(r, a, b), audit{user: s.UserID, display: s.display, ip: ws.IP, kind: aeSearch,
 				query: "Patient?family=" + p.Last + "&birthdate=" + p.Birth})
 		}
 		for k := range n {
 			t := within(r, a, b)
-			au := audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, patient: p.ID}
+			au := audit{user: s.UserID, display: s.display, ip: ws.IP, patient: p.ID}
 			switch {
 			case k == 0 && p.Security != "" && e.Dept == 0 && s.clinical:
 				au.btg = true // restricted patient in the ED: break the glass, explained by the encounter
 			case r.IntN(20) == 0:
 				au.kind = aeUpdate
-				au.resource = pick(r, chartResources[1:4]) + "/" + itoa(r.IntN(1e6))
+				au.resType, au.resID = pick(r, chartResources[1:4]), r.IntN(1e6)
 			case r.IntN(300) == 0:
 				au.outcome = "4" // stale link: resource gone
-				au.resource = "DocumentReference/" + itoa(r.IntN(1e6))
+				au.resType, au.resID = "DocumentReference", r.IntN(1e6)
 			default:
 				if res := pick(r, chartResources); res != "" {
-					au.resource = res + "/" + itoa(r.IntN(1e6))
+					au.resType, au.resID = res, r.IntN(1e6)
 				}
 			}
 			g.audit(t, au)

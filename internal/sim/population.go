@@ -24,6 +24,7 @@ type Staff struct {
 	workstation         int    // asset index of the usual workstation
 	deptIdx             int
 	clinical, officeJob bool
+	display             string // "First Last"
 }
 
 // Patient is one FHIR Patient.
@@ -184,6 +185,7 @@ func (w *World) buildStaff(r *rand.Rand) {
 	for i := range w.staff {
 		s := &w.staff[i]
 		s.deptIdx = deptIndex(s.Dept)
+		s.display = s.First + " " + s.Last
 		s.clinical = isClinical(s.Role)
 		s.officeJob = !s.clinical && s.Role != "service_account"
 		s.shift, s.offset = rota(r, s.Role)
