@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,5 +147,55 @@ func TestDemo(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(tmp, "vigil-demo-*"))
 	if len(left) > 0 {
 		t.Errorf("temporary directory left behind: %v", left)
+	}
+}
+
+// TestDemoCtrlC interrupts a running demo: it must stop cleanly (exit 0)
+// and remove its temporary directory.
+func TestDemoCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	tmp := t.TempDir()
+	cmd := exec.Command(vigilBinary(t), "demo", "--days", "1", "--speed", "60x")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	var seen strings.Builder
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(seen.String(), "simulate: small") && time.Now().Before(deadline) {
+		n, err := stdout.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("demo ended early: %v\n%s", err, seen.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		rest, _ := io.ReadAll(stdout)
+		seen.Write(rest)
+		done <- cmd.Wait()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo after Ctrl-C: %v\n%s", err, seen.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("demo did not stop on Ctrl-C:\n%s", seen.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "vigil-demo-*")); len(left) > 0 {
+		t.Errorf("temporary directory left behind after Ctrl-C: %v", left)
 	}
 }

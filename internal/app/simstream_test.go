@@ -209,3 +209,25 @@ func TestParseSpeed(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamPacesByEventTime: at 100000x a simulated day (86,400 s of event
+// time) must take at least ~0.86 s of wall time; max speed does not wait.
+func TestStreamPacesByEventTime(t *testing.T) {
+	dir, m := simulated(t)
+	f := &fakeVigil{lines: map[string]int{}, last: map[string]time.Time{}, noContext: true}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	start := time.Now()
+	if err := Stream(context.Background(), dir, StreamOptions{To: srv.URL, Token: "tok", Speed: "100000x"}); err != nil {
+		t.Fatal(err)
+	}
+	span := m.End.Sub(m.Start) // upper bound of the event-time span
+	if el := time.Since(start); el < span/100000/2 {
+		t.Errorf("streamed a %s event-time span in %s at 100000x; pacing not applied", span, el)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lines["fhir"] != m.Files["events/auditevent.ndjson"] {
+		t.Errorf("paced stream lost records: %d of %d", f.lines["fhir"], m.Files["events/auditevent.ndjson"])
+	}
+}
