@@ -130,29 +130,22 @@ func genSnoopFamily(g *dayGen, in *Instance) {
 func genSnoopNeighbor(g *dayGen, in *Instance) {
 	r := in.r
 	w := g.w
-	for range 200 {
-		i, a, b, ok := g.pickOnShift(r, func(int, *Staff) bool { return true })
-		if !ok {
-			return
-		}
-		s := &w.staff[i]
-		best, bestD := -1, math.MaxFloat64
-		for p := range w.patients {
-			pt := &w.patients[p]
-			if pt.Address == s.Address || pt.staff >= 0 {
-				continue
-			}
-			if d := metres(s.Lat, s.Lon, pt.Lat, pt.Lon); d < bestD && d < 150 && !w.treats(i, p) {
-				best, bestD = p, d
-			}
-		}
-		if best < 0 {
-			r.IntN(2) // next candidate
+	if len(w.neighbors) == 0 {
+		return
+	}
+	off := r.IntN(len(w.neighbors))
+	for k := range w.neighbors {
+		nb := w.neighbors[(off+k)%len(w.neighbors)]
+		i, p := nb[0], nb[1]
+		s, pt := &w.staff[i], &w.patients[p]
+		if pt.staff >= 0 || pt.Address == s.Address || w.treats(i, p) {
 			continue
 		}
-		in.Params["distance_m"] = strconv.Itoa(int(bestD))
-		g.snoop(in, i, best, midShift(r, a, b), 2+r.IntN(5))
-		return
+		if a, b, ok := w.onShift(i, g.d); ok {
+			in.Params["distance_m"] = strconv.Itoa(int(metres(s.Lat, s.Lon, pt.Lat, pt.Lon)))
+			g.snoop(in, i, p, midShift(r, a, b), 2+r.IntN(5))
+			return
+		}
 	}
 }
 

@@ -25,6 +25,7 @@ type World struct {
 	staff     []Staff
 	patients  []Patient
 	related   []related
+	neighbors [][2]int // {staff, patient} living a few doors apart
 	assets    []Asset
 	byUser    map[string]int
 	bySurname map[string][]int // patients by family name
