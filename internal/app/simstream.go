@@ -84,16 +84,12 @@ func Stream(ctx context.Context, dir string, o StreamOptions) error {
 
 // streamContext posts every context/ file; a 404 stops with a warning.
 func streamContext(ctx context.Context, c *Client, dir string, out io.Writer) error {
-	ents, err := os.ReadDir(filepath.Join(dir, "context"))
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		data, err := os.ReadFile(filepath.Join(dir, "context", e.Name()))
+	for _, name := range sim.ContextFiles {
+		data, err := os.ReadFile(filepath.Join(dir, "context", name))
 		if err != nil {
 			return err
 		}
-		status, body, err := c.postRaw(ctx, "/api/v1/context?file="+e.Name(), "application/octet-stream", data)
+		status, body, err := c.postRaw(ctx, "/api/v1/context?file="+name, "application/octet-stream", data)
 		if err != nil {
 			return err
 		}
@@ -102,9 +98,9 @@ func streamContext(ctx context.Context, c *Client, dir string, out io.Writer) er
 			fmt.Fprintf(out, "simulate: warning: the server has no context import (POST /api/v1/context: 404); context not loaded\n")
 			return nil
 		case status/100 != 2:
-			fmt.Fprintf(out, "simulate: warning: context %s: %d %s\n", e.Name(), status, strings.TrimSpace(string(body)))
+			fmt.Fprintf(out, "simulate: warning: context %s: %d %s\n", name, status, strings.TrimSpace(string(body)))
 		default:
-			fmt.Fprintf(out, "simulate: context %s loaded\n", e.Name())
+			fmt.Fprintf(out, "simulate: context %s loaded\n", name)
 		}
 	}
 	return nil

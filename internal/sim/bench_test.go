@@ -28,6 +28,7 @@ func BenchmarkGenerate(b *testing.B) {
 				cpu += cpuTime() - c0
 				events += m.TotalEvents()
 			}
+			b.ReportMetric(float64(events)/float64(b.N), "events/op")
 			b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
 			b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
 			var ms runtime.MemStats

@@ -12,10 +12,8 @@ const (
 	rsNet
 	rsProxy
 	rsFin
-	rsWin
 	rsMail
 	rsService
-	rsScenario = 32 // + scenario index
 )
 
 // benign generates the day's normal activity of every person, device and

@@ -5,34 +5,40 @@ import (
 	"time"
 )
 
-// chartsPerShift is the number of distinct patients a role opens per
-// shift, and eventsPerChart the audit entries per chart (docs/simulator.md
-// has the sources: EHR audit-log studies count hundreds of entries per
-// clinician per day).
+// chartRate is, per role, the distinct patients opened per shift (min +
+// random spread) and audit entries per chart. docs/simulator.md has the
+// sources: EHR audit-log studies count hundreds of entries per clinician
+// per day.
+type chartRate struct{ charts, spread, per, perSpread int }
+
+var chartRates = map[string]chartRate{
+	"physician":    {12, 14, 6, 6},
+	"resident":     {10, 10, 7, 6},
+	"nurse":        {5, 6, 8, 8},
+	"float_nurse":  {5, 6, 8, 8},
+	"pharmacist":   {25, 20, 2, 3},
+	"therapist":    {6, 6, 3, 4},
+	"technician":   {10, 12, 2, 2},
+	"him":          {150, 200, 1, 3}, // chart completion and release of information
+	"coding":       {150, 200, 1, 3}, // coding of discharges
+	"billing":      {100, 150, 1, 2},
+	"registration": {40, 40, 1, 2},
+	"research":     {0, 8, 1, 2},
+}
+
+// chartsPerShift draws a shift's distinct charts and entries per chart.
 func chartsPerShift(r *rand.Rand, role string) (charts, perChart int) {
-	switch role {
-	case "physician":
-		return 12 + r.IntN(14), 6 + r.IntN(6)
-	case "resident":
-		return 10 + r.IntN(10), 7 + r.IntN(6)
-	case "nurse", "float_nurse":
-		return 5 + r.IntN(6), 8 + r.IntN(8)
-	case "pharmacist":
-		return 25 + r.IntN(20), 2 + r.IntN(3)
-	case "therapist":
-		return 6 + r.IntN(6), 3 + r.IntN(4)
-	case "technician":
-		return 10 + r.IntN(12), 2 + r.IntN(2)
-	case "him", "coding":
-		return 150 + r.IntN(200), 1 + r.IntN(3) // chart completion and coding of discharges
-	case "billing":
-		return 100 + r.IntN(150), 1 + r.IntN(2)
-	case "registration":
-		return 40 + r.IntN(40), 1 + r.IntN(2)
-	case "research":
-		return r.IntN(8), 1 + r.IntN(2)
+	c, ok := chartRates[role]
+	if !ok {
+		return 0, 0
 	}
-	return 0, 0
+	return c.charts + r.IntN(c.spread), c.per + r.IntN(c.perSpread)
+}
+
+// usualCharts is the mean number of distinct charts a role opens per shift.
+func usualCharts(role string) int {
+	c := chartRates[role]
+	return c.charts + c.spread/2
 }
 
 var chartResources = []string{"", "Observation", "MedicationRequest", "DocumentReference", "DiagnosticReport",
@@ -65,24 +71,24 @@ func (g *dayGen) ehrDay(r *rand.Rand, i int, ws *Asset, start, end time.Time) {
 		}
 		n := per/2 + r.IntN(per+1)
 		if s.Role == "registration" && r.IntN(3) == 0 {
-			g.audit(within(r, a, b), audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, kind: aeSearch,
+			g.audit(within(r, a, b), audit{user: s.UserID, display: s.display, ip: ws.IP, kind: aeSearch,
 				query: "Patient?family=" + p.Last + "&birthdate=" + p.Birth})
 		}
 		for k := range n {
 			t := within(r, a, b)
-			au := audit{user: s.UserID, display: s.First + " " + s.Last, ip: ws.IP, patient: p.ID}
+			au := audit{user: s.UserID, display: s.display, ip: ws.IP, patient: p.ID}
 			switch {
 			case k == 0 && p.Security != "" && e.Dept == 0 && s.clinical:
 				au.btg = true // restricted patient in the ED: break the glass, explained by the encounter
 			case r.IntN(20) == 0:
 				au.kind = aeUpdate
-				au.resource = pick(r, chartResources[1:4]) + "/" + itoa(r.IntN(1e6))
+				au.resType, au.resID = pick(r, chartResources[1:4]), r.IntN(1e6)
 			case r.IntN(300) == 0:
 				au.outcome = "4" // stale link: resource gone
-				au.resource = "DocumentReference/" + itoa(r.IntN(1e6))
+				au.resType, au.resID = "DocumentReference", r.IntN(1e6)
 			default:
 				if res := pick(r, chartResources); res != "" {
-					au.resource = res + "/" + itoa(r.IntN(1e6))
+					au.resType, au.resID = res, r.IntN(1e6)
 				}
 			}
 			g.audit(t, au)

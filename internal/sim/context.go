@@ -15,6 +15,12 @@ const (
 	geoURL  = "http://hl7.org/fhir/StructureDefinition/geolocation"
 )
 
+// ContextFiles are the files of context/, in the order an importer should
+// load them (roster and assets first, then FHIR resources before the ones
+// that refer to them).
+var ContextFiles = []string{"staff.csv", "assets.csv", "Patient.ndjson", "Practitioner.ndjson",
+	"PractitionerRole.ndjson", "Encounter.ndjson", "CareTeam.ndjson", "RelatedPerson.ndjson", "Condition.ndjson"}
+
 // writeContext writes context/: the FHIR R4 Bulk Data NDJSON files,
 // staff.csv and assets.csv.
 func writeContext(w *World, out Sink, m *Manifest) error {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/base64"
+	"strconv"
 	"time"
 )
 
@@ -28,7 +29,9 @@ type audit struct {
 	query             string
 	outcome           string
 	btg               bool
-	resource          string // Patient, Observation, … ("" = Patient)
+	resource          string // another resource as "Type/id", or ""
+	resType           string // or: its type …
+	resID             int    // … and number (cheaper than building the string)
 }
 
 const (
@@ -59,7 +62,10 @@ func (g *dayGen) audit(t time.Time, a audit) []byte {
 		typ, sub, action = `{"system":"`+restSys+`","code":"rest","display":"Restful Operation"}`, "read", "R"
 	}
 	j.raw("type", typ)
-	j.raw("subtype", `[{"system":"`+interSys+`","code":"`+sub+`"}]`)
+	j.key("subtype")
+	j.b = append(j.b, `[{"system":"`+interSys+`","code":"`...)
+	j.b = append(j.b, sub...)
+	j.b = append(j.b, `"}]`...)
 	j.str("action", action)
 	j.ts("recorded", t)
 	outcome := a.outcome
@@ -89,7 +95,10 @@ func (g *dayGen) audit(t time.Time, a audit) []byte {
 	} else if a.kind == aeExport {
 		pou = "HOPERAT"
 	}
-	j.raw("purposeOfUse", `[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"`+pou+`"}]}]`)
+	j.key("purposeOfUse")
+	j.b = append(j.b, `[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"`...)
+	j.b = append(j.b, pou...)
+	j.b = append(j.b, `"}]}]`...)
 	j.close()
 	j.b = append(j.b, ']')
 	j.raw("source", `{"site":"Mercy Health","observer":{"display":"`+ehrName+`"},"type":[{"system":"http://terminology.hl7.org/CodeSystem/security-source-type","code":"4","display":"Application Server"}]}`)
@@ -98,18 +107,30 @@ func (g *dayGen) audit(t time.Time, a audit) []byte {
 	first := true
 	if a.patient != "" {
 		j.open()
-		j.raw("what", `{"reference":"Patient/`+a.patient+`"}`)
+		j.key("what")
+		j.b = append(j.b, `{"reference":"Patient/`...)
+		j.b = append(j.b, a.patient...)
+		j.b = append(j.b, `"}`...)
 		j.raw("type", `{"system":"http://terminology.hl7.org/CodeSystem/audit-entity-type","code":"1","display":"Person"}`)
 		j.raw("role", `{"system":"http://terminology.hl7.org/CodeSystem/object-role","code":"1","display":"Patient"}`)
 		j.close()
 		first = false
 	}
-	if a.resource != "" && a.resource != "Patient" {
+	if a.resource != "" || a.resType != "" {
 		if !first {
 			j.b = append(j.b, ',')
 		}
 		j.open()
-		j.raw("what", `{"reference":"`+a.resource+`"}`)
+		j.key("what")
+		j.b = append(j.b, `{"reference":"`...)
+		if a.resource != "" {
+			j.b = append(j.b, a.resource...)
+		} else {
+			j.b = append(j.b, a.resType...)
+			j.b = append(j.b, '/')
+			j.b = strconv.AppendInt(j.b, int64(a.resID), 10)
+		}
+		j.b = append(j.b, `"}`...)
 		j.raw("type", `{"system":"http://terminology.hl7.org/CodeSystem/audit-entity-type","code":"2","display":"System Object"}`)
 		j.close()
 		first = false

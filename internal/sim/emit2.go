@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // flow is an ECS network flow (network.ndjson).
 type flow struct {
@@ -172,8 +169,4 @@ func (w *World) nextRecord(host, channel string) int64 {
 	k := host + "|" + channel
 	w.records[k]++
 	return w.records[k]
-}
-
-func fmtIP(a, b, c, d int) string {
-	return strconv.Itoa(a) + "." + strconv.Itoa(b) + "." + strconv.Itoa(c) + "." + strconv.Itoa(d)
 }

@@ -82,6 +82,9 @@ func (g *dayGen) benignMail(r *rand.Rand) {
 		case 0:
 			from := r.IntN(len(w.staff))
 			s := &w.staff[from]
+			if s.Role == "service_account" || !s.active(g.date) {
+				continue
+			}
 			id := g.mail(t, message{fromName: s.First + " " + s.Last, from: w.address(from), to: []string{w.address(to)},
 				subject: pick(r, []string{"Shift swap next week", "Huddle notes", "Updated sepsis order set", "Parking during the construction"}),
 				text:    "Hi " + w.staff[to].First + ",\n\nPlease see the notes from this morning and let me know if anything is missing.\n\nThanks,\n" + s.First})

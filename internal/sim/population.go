@@ -24,6 +24,7 @@ type Staff struct {
 	workstation         int    // asset index of the usual workstation
 	deptIdx             int
 	clinical, officeJob bool
+	display             string // "First Last"
 }
 
 // Patient is one FHIR Patient.
@@ -184,6 +185,7 @@ func (w *World) buildStaff(r *rand.Rand) {
 	for i := range w.staff {
 		s := &w.staff[i]
 		s.deptIdx = deptIndex(s.Dept)
+		s.display = s.First + " " + s.Last
 		s.clinical = isClinical(s.Role)
 		s.officeJob = !s.clinical && s.Role != "service_account"
 		s.shift, s.offset = rota(r, s.Role)
@@ -295,7 +297,9 @@ func (w *World) linkStaffAndPatients(r *rand.Rand) {
 			w.related = append(w.related, related{id: fmt.Sprintf("rp-%06d", len(w.related)+1), patient: pi, staff: i,
 				rel: pick(r, []string{"SPS", "CHILD", "MTH", "SIB"})})
 		case k < 15: // a neighbour a few doors away
-			p := &w.patients[slot()]
+			pi := slot()
+			w.neighbors = append(w.neighbors, [2]int{i, pi})
+			p := &w.patients[pi]
 			p.Lat, p.Lon = round6(s.Lat+(r.Float64()-0.5)*0.0008), round6(s.Lon+(r.Float64()-0.5)*0.0008)
 			p.City, p.Zip = s.City, s.Zip
 			p.Address = fmt.Sprintf("%d %s", 1+r.IntN(2400), strings.SplitN(s.Address, " ", 2)[1])

@@ -64,7 +64,7 @@ func genCompromised(g *dayGen, in *Instance) {
 func genHelpdeskSE(g *dayGen, in *Instance) {
 	r := in.r
 	w := g.w
-	hd, a, b, ok := g.pickOnShift(r, func(_ int, s *Staff) bool { return s.Role == "helpdesk" })
+	hd, a, b, ok := g.pickWorker(r, func(_ int, s *Staff) bool { return s.Role == "helpdesk" })
 	if !ok {
 		return
 	}
@@ -106,7 +106,7 @@ func genHelpdeskSE(g *dayGen, in *Instance) {
 func genFHIREnum(g *dayGen, in *Instance) {
 	r := in.r
 	w := g.w
-	i, a, b, ok := g.pickOnShift(r, func(_ int, s *Staff) bool { return s.Role == "research" || s.Role == "it" })
+	i, a, b, ok := g.pickWorker(r, func(_ int, s *Staff) bool { return s.Role == "research" || s.Role == "it" })
 	if !ok {
 		return
 	}

@@ -89,7 +89,7 @@ func genLateral(g *dayGen, in *Instance) {
 // (wevtutil, event 1102).
 func genRansomware(g *dayGen, in *Instance) {
 	r := in.r
-	i, _, _, ok := g.pickOnShift(r, func(_ int, s *Staff) bool { return s.officeJob })
+	i, _, _, ok := g.pickWorker(r, func(_ int, s *Staff) bool { return s.officeJob })
 	if !ok {
 		return
 	}

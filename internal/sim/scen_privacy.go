@@ -25,6 +25,25 @@ func (g *dayGen) pickOnShift(r *rand.Rand, ok func(i int, s *Staff) bool) (i int
 	return 0, time.Time{}, time.Time{}, false
 }
 
+// pickWorker is pickOnShift, falling back (weekends, for office roles) to
+// anyone employed who matches, working 09:00–17:00 that day (on call,
+// catching up, or an attacker using the account).
+func (g *dayGen) pickWorker(r *rand.Rand, ok func(i int, s *Staff) bool) (int, time.Time, time.Time, bool) {
+	if i, a, b, found := g.pickOnShift(r, ok); found {
+		return i, a, b, true
+	}
+	n := len(g.w.staff)
+	off := r.IntN(n)
+	for k := range n {
+		i := (off + k) % n
+		s := &g.w.staff[i]
+		if s.Role != "service_account" && s.active(g.date) && ok(i, s) {
+			return i, g.at(9 * 3600), g.at(17 * 3600), true
+		}
+	}
+	return 0, time.Time{}, time.Time{}, false
+}
+
 // treats reports whether staff member i takes part in an encounter of patient p.
 func (w *World) treats(i, p int) bool {
 	for _, ei := range w.partOf[i] {
@@ -111,29 +130,22 @@ func genSnoopFamily(g *dayGen, in *Instance) {
 func genSnoopNeighbor(g *dayGen, in *Instance) {
 	r := in.r
 	w := g.w
-	for range 200 {
-		i, a, b, ok := g.pickOnShift(r, func(int, *Staff) bool { return true })
-		if !ok {
-			return
-		}
-		s := &w.staff[i]
-		best, bestD := -1, math.MaxFloat64
-		for p := range w.patients {
-			pt := &w.patients[p]
-			if pt.Address == s.Address || pt.staff >= 0 {
-				continue
-			}
-			if d := metres(s.Lat, s.Lon, pt.Lat, pt.Lon); d < bestD && d < 150 && !w.treats(i, p) {
-				best, bestD = p, d
-			}
-		}
-		if best < 0 {
-			r.IntN(2) // next candidate
+	if len(w.neighbors) == 0 {
+		return
+	}
+	off := r.IntN(len(w.neighbors))
+	for k := range w.neighbors {
+		nb := w.neighbors[(off+k)%len(w.neighbors)]
+		i, p := nb[0], nb[1]
+		s, pt := &w.staff[i], &w.patients[p]
+		if pt.staff >= 0 || pt.Address == s.Address || w.treats(i, p) {
 			continue
 		}
-		in.Params["distance_m"] = strconv.Itoa(int(bestD))
-		g.snoop(in, i, best, midShift(r, a, b), 2+r.IntN(5))
-		return
+		if a, b, ok := w.onShift(i, g.d); ok {
+			in.Params["distance_m"] = strconv.Itoa(int(metres(s.Lat, s.Lon, pt.Lat, pt.Lon)))
+			g.snoop(in, i, p, midShift(r, a, b), 2+r.IntN(5))
+			return
+		}
 	}
 }
 
@@ -191,8 +203,7 @@ func genMassAccess(g *dayGen, in *Instance) {
 	}
 	s := &w.staff[i]
 	ws := g.workstation(i)
-	usual, _ := chartsPerShift(rand.New(rand.NewPCG(1, 1)), s.Role)
-	n := 10 * usual
+	n := 10 * usualCharts(s.Role)
 	in.Params["charts"] = strconv.Itoa(n)
 	t := midShift(r, a, b)
 	in.Entities.User, in.Entities.Host, in.Entities.IP = s.UserID, ws.Host, ws.IP
@@ -209,7 +220,7 @@ func genMassAccess(g *dayGen, in *Instance) {
 // genBulkExport: a billing or research user exports whole groups at night.
 func genBulkExport(g *dayGen, in *Instance) {
 	r := in.r
-	i, _, _, ok := g.pickOnShift(r, func(_ int, s *Staff) bool { return s.Role == "billing" || s.Role == "research" || s.Role == "him" })
+	i, _, _, ok := g.pickWorker(r, func(_ int, s *Staff) bool { return s.Role == "billing" || s.Role == "research" || s.Role == "him" })
 	if !ok {
 		return
 	}

@@ -82,7 +82,7 @@ func planScenarios(w *World, names []string) map[int][]*Instance {
 		for k := range w.prof.Instances {
 			day := (si*3 + k*max(1, w.days/w.prof.Instances)) % w.days
 			in := &Instance{Scenario: sc.name, ID: fmt.Sprintf("%s-%03d", sc.name, k+1), day: day,
-				r: newRand(w.seed, 5000+uint64(si)*100+uint64(k)), run: sc.gen, Params: map[string]string{}}
+				r: newRand(w.seed, 1<<40+uint64(si)<<20+uint64(k)), run: sc.gen, Params: map[string]string{}}
 			plan[day] = append(plan[day], in)
 		}
 	}

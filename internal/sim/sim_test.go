@@ -304,3 +304,18 @@ func TestBadInput(t *testing.T) {
 		t.Error("days 0 accepted")
 	}
 }
+
+// TestContextFilesListed keeps ContextFiles (the import order used when
+// streaming) equal to the files written under context/.
+func TestContextFilesListed(t *testing.T) {
+	s, m := smallAll(t)
+	written := s.names("context/")
+	if len(written) != len(ContextFiles) {
+		t.Fatalf("written %v, listed %v", written, ContextFiles)
+	}
+	for _, n := range ContextFiles {
+		if _, ok := s.files["context/"+n]; !ok || m.Files["context/"+n] == 0 {
+			t.Errorf("context/%s listed but not written (or empty)", n)
+		}
+	}
+}

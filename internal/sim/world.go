@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/ingest/decode"
@@ -26,6 +25,7 @@ type World struct {
 	staff     []Staff
 	patients  []Patient
 	related   []related
+	neighbors [][2]int // {staff, patient} living a few doors apart
 	assets    []Asset
 	byUser    map[string]int
 	bySurname map[string][]int // patients by family name
@@ -108,9 +108,4 @@ func (w *World) buildDuty() {
 			}
 		}
 	}
-}
-
-func (w *World) String() string {
-	return fmt.Sprintf("%s: %d staff, %d patients, %d assets, %d encounters", w.prof.Name, len(w.staff),
-		len(w.patients), len(w.assets), len(w.encounters))
 }
