@@ -116,6 +116,9 @@ func (m *Manager) persist(ctx context.Context, id string, mergedFrom []string, c
 	if err != nil {
 		return err
 	}
+	if Closed(inc.Status) {
+		return m.divert(ctx, id, inc, mergedFrom, cur)
+	}
 	var added []finding.Finding
 	for _, fid := range m.corr.Members(id) {
 		if slices.Contains(inc.FindingIDs, fid) {
@@ -147,6 +150,28 @@ func (m *Manager) persist(ctx context.Context, id string, mergedFrom []string, c
 		h(ctx, inc, added)
 	}
 	return nil
+}
+
+// divert handles findings the correlator added to an incident that was
+// closed elsewhere (another process): the incident is marked closed in the
+// correlator and the new findings move to a new incident.
+func (m *Manager) divert(ctx context.Context, id string, inc store.Incident, mergedFrom []string, cur *finding.Finding) error {
+	m.corr.SetClosed(id, true)
+	var fresh []string
+	for _, fid := range m.corr.Members(id) {
+		if !slices.Contains(inc.FindingIDs, fid) {
+			fresh = append(fresh, fid)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	nid := m.corr.Split(id, fresh)
+	if nid == "" {
+		return nil
+	}
+	m.corr.SetClosed(id, true)
+	return m.persist(ctx, nid, mergedFrom, cur)
 }
 
 func (m *Manager) finding(ctx context.Context, id string, cur *finding.Finding) (finding.Finding, error) {

@@ -238,3 +238,26 @@ func TestManagerRetriesAfterStoreError(t *testing.T) {
 		t.Fatalf("incident lost after a store error: %v", err)
 	}
 }
+
+// TestManagerClosedElsewhere: another process resolved the incident; a new
+// finding the correlator would have added goes to a new incident instead.
+func TestManagerClosedElsewhere(t *testing.T) {
+	m, st, _ := newManager(t)
+	ctx := context.Background()
+	ingest(t, m, st, fnd("h1", 0, finding.SeverityHigh, user("bob")))
+	id := IDFor("h1")
+	other := NewManager(st, Config{}, Options{})
+	s := StatusFalsePositive
+	if _, err := other.Update(ctx, id, Update{Status: &s}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, m, st, fnd("l2", time.Minute, finding.SeverityLow, user("bob")))
+	closed, _ := mustGet(t, st, id)
+	if !slices.Equal(closed.FindingIDs, []string{"h1"}) || closed.Status != StatusFalsePositive {
+		t.Fatalf("closed incident changed: %+v", closed)
+	}
+	page, err := st.ListIncidents(ctx, store.IncidentQuery{Entity: "user:bob", Status: StatusNew})
+	if err != nil || len(page.Incidents) != 1 || !slices.Equal(page.Incidents[0].FindingIDs, []string{"l2"}) {
+		t.Fatalf("new incident for the later finding: %+v %v", page.Incidents, err)
+	}
+}
