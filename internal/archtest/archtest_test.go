@@ -24,6 +24,8 @@ var rules = []struct {
 	{mod + "internal/store/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/"}},
 	{mod + "internal/pipeline/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/store"}},
 	{mod + "internal/api/...", []string{mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/"}},
+	{mod + "internal/incident/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/", "modernc.org/sqlite", "github.com/jackc/"}},
+	{mod + "internal/assist/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/", "modernc.org/sqlite", "github.com/jackc/"}},
 }
 
 func TestImportDirection(t *testing.T) {
