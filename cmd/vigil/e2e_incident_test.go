@@ -3,6 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +21,8 @@ func TestIncidentsEndToEnd(t *testing.T) {
 		t.Skip("runs the binary")
 	}
 	data, addr := t.TempDir(), freePort(t)
-	srv := startServer(t, data, addr)
+	llm := scriptedLLM(t)
+	srv := startServer(t, data, addr, "--llm-url", llm.URL+"/v1", "--llm-model", "scripted")
 	var b strings.Builder
 	for n := range 101 { // records 0, 50, 100 are log clears on three hosts/users
 		b.WriteString(winEvent("inc", n) + "\n")
@@ -70,17 +75,23 @@ func TestIncidentsEndToEnd(t *testing.T) {
 		t.Fatalf("incident detail: %+v", detail)
 	}
 
-	out, errOut, code = vigil(t, append([]string{"assist", "summarize", id}, client...)...)
-	var ans struct {
+	type answer struct {
 		Analyst    string `json:"analyst"`
 		Statements []struct {
 			Citations []string `json:"citations"`
 		} `json:"statements"`
 	}
-	if err := json.Unmarshal([]byte(out), &ans); err != nil || code != 0 || ans.Analyst != "deterministic" || len(ans.Statements) == 0 {
-		t.Fatalf("assist summarize: %d %v %q %q", code, err, out, errOut)
+	var ans answer
+	out, errOut, code = vigil(t, append([]string{"assist", "summarize", id}, client...)...)
+	if err := json.Unmarshal([]byte(out), &ans); err != nil || code != 0 || ans.Analyst != "llm" || len(ans.Statements) != 1 {
+		t.Fatalf("assist summarize (LLM): %d %v %q %q", code, err, out, errOut)
 	}
-	for _, st := range ans.Statements {
+	var local answer
+	out, errOut, code = vigil(t, "assist", "summarize", id, "--local", "--data", data)
+	if err := json.Unmarshal([]byte(out), &local); err != nil || code != 0 || local.Analyst != "deterministic" || len(local.Statements) == 0 {
+		t.Fatalf("assist summarize --local: %d %v %q %q", code, err, out, errOut)
+	}
+	for _, st := range append(ans.Statements, local.Statements...) {
 		for _, c := range st.Citations {
 			evCode, _ := srv.do("GET", "/api/v1/events/"+c, "", nil, nil)
 			if evCode != 200 && c != detail.Findings[0].ID {
@@ -100,4 +111,26 @@ func TestIncidentsEndToEnd(t *testing.T) {
 	if fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Fatalf("restart and replay changed incidents:\nbefore %+v\nafter  %+v\n%s", before, after, srv.output.String())
 	}
+}
+
+// scriptedLLM is a Chat Completions server whose model cites the first
+// finding id it is shown plus an id it made up.
+func scriptedLLM(t *testing.T) *httptest.Server {
+	findingID := regexp.MustCompile(`\\"id\\":\\"([0-9a-f]{32})\\"`)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		m := findingID.FindSubmatch(body)
+		if r.URL.Path != "/v1/chat/completions" || m == nil {
+			http.Error(w, "unexpected request", 400)
+			return
+		}
+		answer := fmt.Sprintf(`{"summary":"A security log was cleared.","statements":[`+
+			`{"text":"The log was cleared.","citations":[%q,"made-up-id"]},{"text":"Invented.","citations":["nope"]}]}`, m[1])
+		reply, _ := json.Marshal(map[string]any{"choices": []any{map[string]any{
+			"message": map[string]any{"role": "assistant", "content": answer}}}})
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(reply)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
 }
