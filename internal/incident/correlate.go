@@ -136,13 +136,13 @@ type member struct {
 
 // corrIncident is the correlator's view of an incident.
 type corrIncident struct {
-	ID       string   `json:"id"`
-	Seq      uint64   `json:"seq"` // creation order: the older survives a merge
-	First    int64    `json:"first"`
-	Last     int64    `json:"last"`
-	Members  []member `json:"members"`
-	Closed   bool     `json:"closed,omitempty"`
-	Merged   string   `json:"merged,omitempty"`
+	ID      string   `json:"id"`
+	Seq     uint64   `json:"seq"` // creation order: the older survives a merge
+	First   int64    `json:"first"`
+	Last    int64    `json:"last"`
+	Members []member `json:"members"`
+	Closed  bool     `json:"closed,omitempty"`
+	Merged  string   `json:"merged,omitempty"`
 	// Apart are incidents an analyst split from this one: a finding that
 	// bridges them joins the older but does not merge them again.
 	Apart    []string `json:"apart,omitempty"`
