@@ -215,6 +215,10 @@ func (m *Manager) save(ctx context.Context, inc *store.Incident, doc *Doc) error
 	return nil
 }
 
+// eventsPerFinding is how many evidence events of a finding the timeline
+// lists (all of them are in the finding's event_ids).
+const eventsPerFinding = 3
+
 // fold adds findings to an incident's summary fields and timeline.
 func fold(inc *store.Incident, doc *Doc, fs []finding.Finding, kinds []string) {
 	for i := range fs {
@@ -241,7 +245,14 @@ func fold(inc *store.Incident, doc *Doc, fs []finding.Finding, kinds []string) {
 		doc.Techniques = addUnique(doc.Techniques, f.Techniques...)
 		doc.Tags = addUnique(doc.Tags, f.Tags...)
 		doc.addTimeline(TimelineEntry{Time: f.Time.UTC(), Kind: "finding", Actor: f.Detector,
-			Text: string(f.Severity) + ": " + f.Title, Ref: f.ID})
+			Text: fmt.Sprintf("%s: %s (%d evidence events)", f.Severity, f.Title, len(f.EventIDs)), Ref: f.ID})
+		for i, ev := range f.EventIDs {
+			if i == eventsPerFinding {
+				break
+			}
+			doc.addTimeline(TimelineEntry{Time: f.Time.UTC(), Kind: "event", Actor: f.Detector,
+				Text: "evidence of finding " + f.ID, Ref: ev})
+		}
 	}
 	doc.Risk = float64(int(doc.Risk*100+0.5)) / 100
 	doc.SLADue = inc.Created.Add(SLA[inc.Severity])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func TestManagerPersistsAndReplayChangesNothing(t *testing.T) {
 	if doc.SLADue != inc.Created.Add(4*time.Hour) || doc.Risk != 105 || !slices.Equal(doc.Techniques, []string{"T1078"}) {
 		t.Errorf("doc = %+v", doc)
 	}
-	if len(doc.Timeline) != 3 || doc.Timeline[2].Ref != "h1" {
+	if len(doc.Timeline) != 6 || doc.Timeline[4].Ref != "h1" || doc.Timeline[5].Kind != "event" || doc.Timeline[5].Ref != "ev-h1" {
 		t.Errorf("timeline = %+v", doc.Timeline)
 	}
 	want := []hookCall{{id, []string{"l1", "l2"}}, {id, []string{"h1"}}}
@@ -137,7 +138,7 @@ func TestManagerLifecycle(t *testing.T) {
 	for _, e := range doc.Timeline {
 		kinds = append(kinds, e.Kind)
 	}
-	want := []string{"finding", "status", "assign", "severity", "note", "action", "status", "status"}
+	want := []string{"finding", "event", "status", "assign", "severity", "note", "action", "status", "status"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("timeline kinds = %v, want %v", kinds, want)
 	}
@@ -196,7 +197,7 @@ func TestManagerMergeAndSplit(t *testing.T) {
 		t.Errorf("kept incident: %+v", kept)
 	}
 	for _, e := range kdoc.Timeline {
-		if e.Kind == "finding" && (e.Ref == "b1" || e.Ref == "b2") {
+		if (e.Kind == "finding" || e.Kind == "event") && (strings.HasSuffix(e.Ref, "b1") || strings.HasSuffix(e.Ref, "b2")) {
 			t.Errorf("moved finding %s still on the kept timeline", e.Ref)
 		}
 	}
