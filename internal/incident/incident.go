@@ -131,18 +131,24 @@ func ParseDoc(data []byte) (Doc, error) {
 	return d, nil
 }
 
-func (d *Doc) addTimeline(e TimelineEntry) {
-	d.Timeline = append(d.Timeline, e)
-	for len(d.Timeline) > maxTimeline {
-		i := slices.IndexFunc(d.Timeline, func(t TimelineEntry) bool { return t.Kind == "event" })
-		if i < 0 {
-			i = slices.IndexFunc(d.Timeline, func(t TimelineEntry) bool { return t.Kind == "finding" })
-		}
-		if i < 0 {
-			i = 0
-		}
-		d.Timeline = slices.Delete(d.Timeline, i, i+1)
-		d.TimelineDrops++
+func (d *Doc) addTimeline(e TimelineEntry) { d.Timeline = append(d.Timeline, e) }
+
+// trim keeps at most maxTimeline entries, dropping the oldest event
+// entries first, then the oldest finding entries, then the oldest of all.
+func (d *Doc) trim() {
+	excess := len(d.Timeline) - maxTimeline
+	if excess <= 0 {
+		return
+	}
+	d.TimelineDrops += excess
+	for _, kind := range []string{"event", "finding", ""} {
+		d.Timeline = slices.DeleteFunc(d.Timeline, func(e TimelineEntry) bool {
+			if excess > 0 && (kind == "" || e.Kind == kind) {
+				excess--
+				return true
+			}
+			return false
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -71,7 +72,8 @@ func TestManagerPersistsAndReplayChangesNothing(t *testing.T) {
 		fnd("h1", 2*time.Minute, finding.SeverityHigh, event.Entities{Host: "ws-7", Patient: "pat-000001"}),
 	}
 	fs[2].Techniques = []string{"T1078"}
-	ingest(t, m, st, fs...)
+	ingest(t, m, st, fs[:2]...) // two batches: one hook call each
+	ingest(t, m, st, fs[2:]...)
 	id := IDFor("l2")
 	inc, doc := mustGet(t, st, id)
 	if !slices.Equal(inc.FindingIDs, []string{"l1", "l2", "h1"}) || inc.Severity != finding.SeverityHigh ||
@@ -260,5 +262,68 @@ func TestManagerClosedElsewhere(t *testing.T) {
 	page, err := st.ListIncidents(ctx, store.IncidentQuery{Entity: "user:bob", Status: StatusNew})
 	if err != nil || len(page.Incidents) != 1 || !slices.Equal(page.Incidents[0].FindingIDs, []string{"l2"}) {
 		t.Fatalf("new incident for the later finding: %+v %v", page.Incidents, err)
+	}
+}
+
+// TestManagerBridgeInOneBatch: two incidents opened and bridged in the same
+// batch end as one stored incident; the loser is never stored open.
+func TestManagerBridgeInOneBatch(t *testing.T) {
+	m, st, calls := newManager(t)
+	ingest(t, m, st,
+		fnd("a", 0, finding.SeverityHigh, user("u1")),
+		fnd("b", time.Minute, finding.SeverityHigh, user("u2")),
+		fnd("x", 2*time.Minute, finding.SeverityLow, event.Entities{User: "u1", Email: "ceo@evil.test"}),
+		fnd("y", 3*time.Minute, finding.SeverityLow, event.Entities{User: "u2", Email: "ceo@evil.test"}))
+	inc, _ := mustGet(t, st, IDFor("a"))
+	if !slices.Equal(inc.FindingIDs, []string{"a", "x", "b", "y"}) {
+		t.Errorf("survivor findings = %v", inc.FindingIDs)
+	}
+	if loser, err := st.GetIncident(context.Background(), IDFor("b")); err == nil && loser.Status != StatusMerged {
+		t.Errorf("loser stored open: %+v", loser)
+	}
+	if len(*calls) != 1 || len((*calls)[0].added) != 4 {
+		t.Errorf("hook calls = %+v", *calls)
+	}
+}
+
+// BenchmarkManager measures correlation with persistence: batches of 256
+// findings into SQLite, about one incident per 20 findings.
+func BenchmarkManager(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir()+"/vigil.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	fs := sequence(b.N)
+	for i := 0; i < len(fs); i += 1000 {
+		if _, err := st.PutFindings(ctx, fs[i:min(i+1000, len(fs))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m := NewManager(st, Config{}, Options{})
+	b.ResetTimer()
+	for i := 0; i < len(fs); i += 256 {
+		if err := m.HandleFindings(ctx, fs[i:min(i+256, len(fs))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "findings/s")
+}
+
+func TestTimelineTrim(t *testing.T) {
+	var d Doc
+	d.addTimeline(TimelineEntry{Kind: "note", Text: "first note"})
+	for i := range maxTimeline {
+		d.addTimeline(TimelineEntry{Kind: []string{"finding", "event", "event"}[i%3], Ref: fmt.Sprint(i)})
+	}
+	d.addTimeline(TimelineEntry{Kind: "status", Text: "last"})
+	d.trim()
+	if len(d.Timeline) != maxTimeline || d.TimelineDrops != 2 || d.Timeline[0].Kind != "note" ||
+		d.Timeline[len(d.Timeline)-1].Kind != "status" {
+		t.Fatalf("trim: %d entries, %d dropped, first %+v", len(d.Timeline), d.TimelineDrops, d.Timeline[0])
+	}
+	if d.Timeline[1].Ref != "0" || d.Timeline[2].Ref != "3" { // events 1 and 2 went first
+		t.Errorf("dropped the wrong entries: %+v %+v", d.Timeline[1], d.Timeline[2])
 	}
 }
