@@ -18,6 +18,11 @@ import (
 // IncidentConfig tunes incident correlation and the AI analyst
 // (docs/incidents.md, docs/assist.md).
 type IncidentConfig struct {
+	// Off disables the incident correlator in this process (with --workers).
+	// A deployment must run exactly one correlator: several would split the
+	// findings between independent correlators.
+	Off bool
+
 	Window    time.Duration // correlation window (0 = 24h)
 	HalfLife  time.Duration // entity risk half-life (0 = 12h)
 	Threshold float64       // entity risk that opens an incident (0 = 40)
