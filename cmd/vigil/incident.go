@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vigil-soc/vigil/internal/app"
 )
 
 func newIncidentCmd() *cobra.Command {
@@ -194,11 +196,21 @@ func newAssistCmd() *cobra.Command {
 
 func newAssistSummarizeCmd() *cobra.Command {
 	var cf clientFlags
+	var local bool
+	var db, schema string
+	var ic app.IncidentConfig
 	cmd := &cobra.Command{
 		Use:   "summarize INCIDENT",
 		Short: "Summary, ATT&CK tactics, patient impact and next steps, every statement cited (JSON)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if local {
+				ans, err := app.SummarizeLocal(cmd.Context(), app.StoreOptions{DataDir: cf.dataDir, DB: db, Schema: schema}, args[0], ic)
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd, ans)
+			}
 			c, err := cf.client()
 			if err != nil {
 				return err
@@ -211,6 +223,14 @@ func newAssistSummarizeCmd() *cobra.Command {
 		},
 	}
 	cf.add(cmd)
+	f := cmd.Flags()
+	f.BoolVar(&local, "local", false, "read the database of --data (or --db) directly instead of asking --server")
+	f.StringVar(&db, "db", "", "with --local: PostgreSQL URL (empty = SQLite in --data)")
+	f.StringVar(&schema, "db-schema", app.Defaults().DBSchema, "with --local: PostgreSQL schema")
+	f.StringVar(&ic.LLMURL, "llm-url", "", "with --local: Chat Completions base URL (empty = deterministic analyst)")
+	f.StringVar(&ic.LLMModel, "llm-model", "", "with --local: model name")
+	f.StringVar(&ic.LLMAPIKey, "llm-api-key", "", "with --local: API key (prefer VIGIL_LLM_API_KEY)")
+	f.StringVar(&ic.LLMMask, "llm-mask", "auto", "with --local: PHI masking auto, on or off")
 	return cmd
 }
 

@@ -50,6 +50,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.PhishConfig, "phish-config", "", "phishing analyzer configuration (YAML: own domains, VIPs, partners, allow-lists); re-read when the file changes")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
+	f.BoolVar(&cfg.Incidents.Off, "no-incidents", false, "with --workers: do not run the incident correlator here (run exactly one per deployment)")
 	f.DurationVar(&cfg.Incidents.Window, "incident-window", 24*time.Hour, "findings sharing an entity within this event-time window join one incident")
 	f.DurationVar(&cfg.Incidents.HalfLife, "incident-half-life", 12*time.Hour, "half-life of an entity's risk score")
 	f.Float64Var(&cfg.Incidents.Threshold, "incident-threshold", 40, "entity risk (severity weight × confidence, decayed) that opens an incident")

@@ -18,6 +18,11 @@ import (
 // IncidentConfig tunes incident correlation and the AI analyst
 // (docs/incidents.md, docs/assist.md).
 type IncidentConfig struct {
+	// Off disables the incident correlator in this process (with --workers).
+	// A deployment must run exactly one correlator: several would split the
+	// findings between independent correlators.
+	Off bool
+
 	Window    time.Duration // correlation window (0 = 24h)
 	HalfLife  time.Duration // entity risk half-life (0 = 12h)
 	Threshold float64       // entity risk that opens an incident (0 = 40)
@@ -93,4 +98,21 @@ func (a assistAPI) Summarize(ctx context.Context, id, actor string) (any, error)
 
 func (a assistAPI) Ask(ctx context.Context, req api.AskRequest, actor string) (any, error) {
 	return a.s.Ask(ctx, req.IncidentID, req.Entity, req.Question, actor)
+}
+
+// SummarizeLocal runs the AI analyst on an incident straight from the
+// database (no server), for `vigil assist summarize --local`. The CLI
+// invocation is audited.
+func SummarizeLocal(ctx context.Context, o StoreOptions, incidentID string, c IncidentConfig) (assist.Answer, error) {
+	var ans assist.Answer
+	err := withStore(ctx, o, "cli assist summarize", "incident:"+incidentID, func(st store.Store) error {
+		m := newIncidentManager(st, c, nil)
+		svc, err := newAssistant(st, m, c, nil)
+		if err != nil {
+			return err
+		}
+		ans, err = svc.Summarize(ctx, incidentID, "cli")
+		return err
+	})
+	return ans, err
 }

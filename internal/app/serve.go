@@ -128,7 +128,9 @@ func Serve(ctx context.Context, cfg Config) error {
 		goRun("store writer", func(c context.Context) error { return pipeline.RunStoreWriter(c, bus, st, pm) })
 		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, st, pm) })
 		goRun("retention", func(c context.Context) error { return runRetention(c, st, cfg.Retention, log) })
-		goRun("incidents", func(c context.Context) error { return runIncidents(c, incidents, bus) })
+		if !cfg.Incidents.Off {
+			goRun("incidents", func(c context.Context) error { return runIncidents(c, incidents, bus) })
+		}
 	}
 	goRun("sighup", func(c context.Context) error { return reloadOnSIGHUP(c, reloadRules, log) })
 	if err := startSyslog(runCtx, cfg, bus, decoders, goRun); err != nil {

@@ -25,6 +25,8 @@ var rules = []struct {
 	{mod + "internal/pipeline/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/store"}},
 	{mod + "internal/api/...", []string{mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/"}},
 	{mod + "internal/respond/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline"}},
+	{mod + "internal/incident/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/", "modernc.org/sqlite", "github.com/jackc/"}},
+	{mod + "internal/assist/...", []string{mod + "internal/api", mod + "internal/app", mod + "internal/pipeline", "github.com/nats-io/", "modernc.org/sqlite", "github.com/jackc/"}},
 }
 
 func TestImportDirection(t *testing.T) {

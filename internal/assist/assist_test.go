@@ -240,7 +240,7 @@ func TestLLMObeyingInjectionChangesNothing(t *testing.T) {
 	}
 	doc, _ := incident.ParseDoc(after.Data)
 	for _, e := range doc.Timeline {
-		if e.Kind != "finding" && e.Kind != "flag" {
+		if e.Kind != "finding" && e.Kind != "event" && e.Kind != "flag" {
 			t.Errorf("unexpected timeline entry %+v", e)
 		}
 	}

@@ -136,13 +136,16 @@ type member struct {
 
 // corrIncident is the correlator's view of an incident.
 type corrIncident struct {
-	ID       string   `json:"id"`
-	Seq      uint64   `json:"seq"` // creation order: the older survives a merge
-	First    int64    `json:"first"`
-	Last     int64    `json:"last"`
-	Members  []member `json:"members"`
-	Closed   bool     `json:"closed,omitempty"`
-	Merged   string   `json:"merged,omitempty"`
+	ID      string   `json:"id"`
+	Seq     uint64   `json:"seq"` // creation order: the older survives a merge
+	First   int64    `json:"first"`
+	Last    int64    `json:"last"`
+	Members []member `json:"members"`
+	Closed  bool     `json:"closed,omitempty"`
+	Merged  string   `json:"merged,omitempty"`
+	// Apart are incidents an analyst split from this one: a finding that
+	// bridges them joins the older but does not merge them again.
+	Apart    []string `json:"apart,omitempty"`
 	entities map[string]bool
 }
 
@@ -234,9 +237,9 @@ func (c *Correlator) Add(f *finding.Finding) *Change {
 		c.prune()
 	}
 	if ids := c.matching(m); len(ids) > 0 {
-		target := c.mergeAll(ids)
+		target, merged := c.mergeAll(ids)
 		c.join(target, m)
-		return &Change{IncidentID: target.ID, Added: []string{m.ID}, MergedFrom: ids[1:]}
+		return &Change{IncidentID: target.ID, Added: []string{m.ID}, MergedFrom: merged}
 	}
 	for _, k := range m.Keys {
 		c.contribute(k, m)
@@ -304,13 +307,20 @@ func cmpU(a, b uint64) int {
 	return 1
 }
 
-// mergeAll merges ids[1:] into ids[0] and returns it.
-func (c *Correlator) mergeAll(ids []string) *corrIncident {
+// mergeAll merges ids[1:] into ids[0], except incidents kept apart from
+// it, and returns it with the ids merged.
+func (c *Correlator) mergeAll(ids []string) (*corrIncident, []string) {
 	target := c.incs[ids[0]]
+	var merged []string
 	for _, id := range ids[1:] {
-		c.mergeInto(target, c.incs[id])
+		other := c.incs[id]
+		if slices.Contains(target.Apart, id) || slices.Contains(other.Apart, target.ID) {
+			continue
+		}
+		c.mergeInto(target, other)
+		merged = append(merged, id)
 	}
-	return target
+	return target, merged
 }
 
 func (c *Correlator) mergeInto(target, other *corrIncident) {
@@ -535,6 +545,8 @@ func (c *Correlator) Split(id string, findingIDs []string) string {
 	}
 	c.seq++
 	nc := &corrIncident{ID: IDFor("split\x00" + moved[0].ID), Seq: c.seq, entities: map[string]bool{}}
+	nc.Apart = []string{ci.ID}
+	ci.Apart = append(ci.Apart, nc.ID)
 	c.incs[nc.ID] = nc
 	for _, m := range moved {
 		c.join(nc, m)

@@ -91,14 +91,15 @@ var SLA = map[finding.Severity]time.Duration{
 // TimelineEntry is one line of an incident's timeline.
 type TimelineEntry struct {
 	Time  time.Time `json:"time"`
-	Kind  string    `json:"kind"` // finding, event, action, approval, note, status, assign, merge, split, flag
+	Kind  string    `json:"kind"` // finding, event, action, approval, note, status, assign, severity, merge, split, flag
 	Actor string    `json:"actor,omitempty"`
 	Text  string    `json:"text"`
 	Ref   string    `json:"ref,omitempty"` // finding, event, action or incident id
 }
 
-// maxTimeline bounds the timeline kept in an incident; older finding
-// entries are dropped first (the findings stay in FindingIDs).
+// maxTimeline bounds the timeline kept in an incident; the oldest event
+// entries, then finding entries, are dropped first (the findings stay in
+// FindingIDs, their events in the findings).
 const maxTimeline = 2000
 
 // Doc is the incident package's JSON document in store.Incident.Data.
@@ -130,15 +131,24 @@ func ParseDoc(data []byte) (Doc, error) {
 	return d, nil
 }
 
-func (d *Doc) addTimeline(e TimelineEntry) {
-	d.Timeline = append(d.Timeline, e)
-	for len(d.Timeline) > maxTimeline {
-		i := slices.IndexFunc(d.Timeline, func(t TimelineEntry) bool { return t.Kind == "finding" })
-		if i < 0 {
-			i = 0
-		}
-		d.Timeline = slices.Delete(d.Timeline, i, i+1)
-		d.TimelineDrops++
+func (d *Doc) addTimeline(e TimelineEntry) { d.Timeline = append(d.Timeline, e) }
+
+// trim keeps at most maxTimeline entries, dropping the oldest event
+// entries first, then the oldest finding entries, then the oldest of all.
+func (d *Doc) trim() {
+	excess := len(d.Timeline) - maxTimeline
+	if excess <= 0 {
+		return
+	}
+	d.TimelineDrops += excess
+	for _, kind := range []string{"event", "finding", ""} {
+		d.Timeline = slices.DeleteFunc(d.Timeline, func(e TimelineEntry) bool {
+			if excess > 0 && (kind == "" || e.Kind == kind) {
+				excess--
+				return true
+			}
+			return false
+		})
 	}
 }
 

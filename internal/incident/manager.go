@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -63,20 +64,23 @@ func (m *Manager) OnChange(h Hook) {
 	m.hooks = append(m.hooks, h)
 }
 
-// HandleFindings correlates a batch of findings in order and persists what
-// changed. On a store error the changed incidents are retried first thing on
-// the next call and the error is returned (the batch is redelivered; its
-// findings are recognised as seen).
+// HandleFindings correlates a batch of findings in order, then persists
+// each incident the batch changed once (hooks run once per incident and
+// batch, with all the findings it gained). On a store error the changed
+// incidents are retried first thing on the next call and the error is
+// returned (the batch is redelivered; its findings are recognised as seen).
 func (m *Manager) HandleFindings(ctx context.Context, fs []finding.Finding) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var errs []error
-	for id, merged := range m.dirty {
-		if err := m.persist(ctx, id, merged, nil); err != nil {
+	for _, id := range slices.Sorted(maps.Keys(m.dirty)) {
+		if err := m.persist(ctx, id, m.dirty[id], nil); err != nil {
 			return err
 		}
 		delete(m.dirty, id)
 	}
+	batch := make(map[string]*finding.Finding, len(fs))
+	var order []string
+	merged := map[string][]string{}
 	for i := range fs {
 		f := &fs[i]
 		if err := f.Validate(); err != nil {
@@ -87,8 +91,16 @@ func (m *Manager) HandleFindings(ctx context.Context, fs []finding.Finding) erro
 		if ch == nil {
 			continue
 		}
-		if err := m.persist(ctx, ch.IncidentID, ch.MergedFrom, f); err != nil {
-			m.dirty[ch.IncidentID] = append(m.dirty[ch.IncidentID], ch.MergedFrom...)
+		batch[f.ID] = f
+		if !slices.Contains(order, ch.IncidentID) {
+			order = append(order, ch.IncidentID)
+		}
+		merged[ch.IncidentID] = append(merged[ch.IncidentID], ch.MergedFrom...)
+	}
+	var errs []error
+	for _, id := range order {
+		if err := m.persist(ctx, id, merged[id], batch); err != nil {
+			m.dirty[id] = append(m.dirty[id], merged[id]...)
 			errs = append(errs, err)
 		}
 	}
@@ -111,17 +123,24 @@ func (m *Manager) load(ctx context.Context, id string) (store.Incident, Doc, boo
 
 // persist writes the correlator's view of incident id to the store: the
 // findings it gained since the stored version, and the merges.
-func (m *Manager) persist(ctx context.Context, id string, mergedFrom []string, cur *finding.Finding) error {
+func (m *Manager) persist(ctx context.Context, id string, mergedFrom []string, batch map[string]*finding.Finding) error {
 	inc, doc, _, err := m.load(ctx, id)
 	if err != nil {
 		return err
 	}
+	if Closed(inc.Status) {
+		return m.divert(ctx, id, inc, mergedFrom, batch)
+	}
 	var added []finding.Finding
+	stored := make(map[string]bool, len(inc.FindingIDs))
+	for _, fid := range inc.FindingIDs {
+		stored[fid] = true
+	}
 	for _, fid := range m.corr.Members(id) {
-		if slices.Contains(inc.FindingIDs, fid) {
+		if stored[fid] {
 			continue
 		}
-		f, err := m.finding(ctx, fid, cur)
+		f, err := m.finding(ctx, fid, batch[fid])
 		if err != nil {
 			return err
 		}
@@ -147,6 +166,28 @@ func (m *Manager) persist(ctx context.Context, id string, mergedFrom []string, c
 		h(ctx, inc, added)
 	}
 	return nil
+}
+
+// divert handles findings the correlator added to an incident that was
+// closed elsewhere (another process): the incident is marked closed in the
+// correlator and the new findings move to a new incident.
+func (m *Manager) divert(ctx context.Context, id string, inc store.Incident, mergedFrom []string, batch map[string]*finding.Finding) error {
+	m.corr.SetClosed(id, true)
+	var fresh []string
+	for _, fid := range m.corr.Members(id) {
+		if !slices.Contains(inc.FindingIDs, fid) {
+			fresh = append(fresh, fid)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	nid := m.corr.Split(id, fresh)
+	if nid == "" {
+		return nil
+	}
+	m.corr.SetClosed(id, true)
+	return m.persist(ctx, nid, mergedFrom, batch)
 }
 
 func (m *Manager) finding(ctx context.Context, id string, cur *finding.Finding) (finding.Finding, error) {
@@ -179,6 +220,7 @@ func (m *Manager) markMerged(ctx context.Context, other, target, actor string, t
 }
 
 func (m *Manager) save(ctx context.Context, inc *store.Incident, doc *Doc) error {
+	doc.trim()
 	data, err := jsonMarshal(doc)
 	if err != nil {
 		return err
@@ -189,6 +231,10 @@ func (m *Manager) save(ctx context.Context, inc *store.Incident, doc *Doc) error
 	}
 	return nil
 }
+
+// eventsPerFinding is how many evidence events of a finding the timeline
+// lists (all of them are in the finding's event_ids).
+const eventsPerFinding = 3
 
 // fold adds findings to an incident's summary fields and timeline.
 func fold(inc *store.Incident, doc *Doc, fs []finding.Finding, kinds []string) {
@@ -216,7 +262,14 @@ func fold(inc *store.Incident, doc *Doc, fs []finding.Finding, kinds []string) {
 		doc.Techniques = addUnique(doc.Techniques, f.Techniques...)
 		doc.Tags = addUnique(doc.Tags, f.Tags...)
 		doc.addTimeline(TimelineEntry{Time: f.Time.UTC(), Kind: "finding", Actor: f.Detector,
-			Text: string(f.Severity) + ": " + f.Title, Ref: f.ID})
+			Text: fmt.Sprintf("%s: %s (%d evidence events)", f.Severity, f.Title, len(f.EventIDs)), Ref: f.ID})
+		for i, ev := range f.EventIDs {
+			if i == eventsPerFinding {
+				break
+			}
+			doc.addTimeline(TimelineEntry{Time: f.Time.UTC(), Kind: "event", Actor: f.Detector,
+				Text: "evidence of finding " + f.ID, Ref: ev})
+		}
 	}
 	doc.Risk = float64(int(doc.Risk*100+0.5)) / 100
 	doc.SLADue = inc.Created.Add(SLA[inc.Severity])

@@ -3,7 +3,9 @@ package incident
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,7 +72,8 @@ func TestManagerPersistsAndReplayChangesNothing(t *testing.T) {
 		fnd("h1", 2*time.Minute, finding.SeverityHigh, event.Entities{Host: "ws-7", Patient: "pat-000001"}),
 	}
 	fs[2].Techniques = []string{"T1078"}
-	ingest(t, m, st, fs...)
+	ingest(t, m, st, fs[:2]...) // two batches: one hook call each
+	ingest(t, m, st, fs[2:]...)
 	id := IDFor("l2")
 	inc, doc := mustGet(t, st, id)
 	if !slices.Equal(inc.FindingIDs, []string{"l1", "l2", "h1"}) || inc.Severity != finding.SeverityHigh ||
@@ -83,7 +86,7 @@ func TestManagerPersistsAndReplayChangesNothing(t *testing.T) {
 	if doc.SLADue != inc.Created.Add(4*time.Hour) || doc.Risk != 105 || !slices.Equal(doc.Techniques, []string{"T1078"}) {
 		t.Errorf("doc = %+v", doc)
 	}
-	if len(doc.Timeline) != 3 || doc.Timeline[2].Ref != "h1" {
+	if len(doc.Timeline) != 6 || doc.Timeline[4].Ref != "h1" || doc.Timeline[5].Kind != "event" || doc.Timeline[5].Ref != "ev-h1" {
 		t.Errorf("timeline = %+v", doc.Timeline)
 	}
 	want := []hookCall{{id, []string{"l1", "l2"}}, {id, []string{"h1"}}}
@@ -137,7 +140,7 @@ func TestManagerLifecycle(t *testing.T) {
 	for _, e := range doc.Timeline {
 		kinds = append(kinds, e.Kind)
 	}
-	want := []string{"finding", "status", "assign", "severity", "note", "action", "status", "status"}
+	want := []string{"finding", "event", "status", "assign", "severity", "note", "action", "status", "status"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("timeline kinds = %v, want %v", kinds, want)
 	}
@@ -196,7 +199,7 @@ func TestManagerMergeAndSplit(t *testing.T) {
 		t.Errorf("kept incident: %+v", kept)
 	}
 	for _, e := range kdoc.Timeline {
-		if e.Kind == "finding" && (e.Ref == "b1" || e.Ref == "b2") {
+		if (e.Kind == "finding" || e.Kind == "event") && (strings.HasSuffix(e.Ref, "b1") || strings.HasSuffix(e.Ref, "b2")) {
 			t.Errorf("moved finding %s still on the kept timeline", e.Ref)
 		}
 	}
@@ -236,5 +239,91 @@ func TestManagerRetriesAfterStoreError(t *testing.T) {
 	}
 	if _, err := st.GetIncident(context.Background(), IDFor("h1")); err != nil {
 		t.Fatalf("incident lost after a store error: %v", err)
+	}
+}
+
+// TestManagerClosedElsewhere: another process resolved the incident; a new
+// finding the correlator would have added goes to a new incident instead.
+func TestManagerClosedElsewhere(t *testing.T) {
+	m, st, _ := newManager(t)
+	ctx := context.Background()
+	ingest(t, m, st, fnd("h1", 0, finding.SeverityHigh, user("bob")))
+	id := IDFor("h1")
+	other := NewManager(st, Config{}, Options{})
+	s := StatusFalsePositive
+	if _, err := other.Update(ctx, id, Update{Status: &s}, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, m, st, fnd("l2", time.Minute, finding.SeverityLow, user("bob")))
+	closed, _ := mustGet(t, st, id)
+	if !slices.Equal(closed.FindingIDs, []string{"h1"}) || closed.Status != StatusFalsePositive {
+		t.Fatalf("closed incident changed: %+v", closed)
+	}
+	page, err := st.ListIncidents(ctx, store.IncidentQuery{Entity: "user:bob", Status: StatusNew})
+	if err != nil || len(page.Incidents) != 1 || !slices.Equal(page.Incidents[0].FindingIDs, []string{"l2"}) {
+		t.Fatalf("new incident for the later finding: %+v %v", page.Incidents, err)
+	}
+}
+
+// TestManagerBridgeInOneBatch: two incidents opened and bridged in the same
+// batch end as one stored incident; the loser is never stored open.
+func TestManagerBridgeInOneBatch(t *testing.T) {
+	m, st, calls := newManager(t)
+	ingest(t, m, st,
+		fnd("a", 0, finding.SeverityHigh, user("u1")),
+		fnd("b", time.Minute, finding.SeverityHigh, user("u2")),
+		fnd("x", 2*time.Minute, finding.SeverityLow, event.Entities{User: "u1", Email: "ceo@evil.test"}),
+		fnd("y", 3*time.Minute, finding.SeverityLow, event.Entities{User: "u2", Email: "ceo@evil.test"}))
+	inc, _ := mustGet(t, st, IDFor("a"))
+	if !slices.Equal(inc.FindingIDs, []string{"a", "x", "b", "y"}) {
+		t.Errorf("survivor findings = %v", inc.FindingIDs)
+	}
+	if loser, err := st.GetIncident(context.Background(), IDFor("b")); err == nil && loser.Status != StatusMerged {
+		t.Errorf("loser stored open: %+v", loser)
+	}
+	if len(*calls) != 1 || len((*calls)[0].added) != 4 {
+		t.Errorf("hook calls = %+v", *calls)
+	}
+}
+
+// BenchmarkManager measures correlation with persistence: batches of 256
+// findings into SQLite, about one incident per 20 findings.
+func BenchmarkManager(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir()+"/vigil.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	fs := sequence(b.N)
+	for i := 0; i < len(fs); i += 1000 {
+		if _, err := st.PutFindings(ctx, fs[i:min(i+1000, len(fs))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m := NewManager(st, Config{}, Options{})
+	b.ResetTimer()
+	for i := 0; i < len(fs); i += 256 {
+		if err := m.HandleFindings(ctx, fs[i:min(i+256, len(fs))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "findings/s")
+}
+
+func TestTimelineTrim(t *testing.T) {
+	var d Doc
+	d.addTimeline(TimelineEntry{Kind: "note", Text: "first note"})
+	for i := range maxTimeline {
+		d.addTimeline(TimelineEntry{Kind: []string{"finding", "event", "event"}[i%3], Ref: fmt.Sprint(i)})
+	}
+	d.addTimeline(TimelineEntry{Kind: "status", Text: "last"})
+	d.trim()
+	if len(d.Timeline) != maxTimeline || d.TimelineDrops != 2 || d.Timeline[0].Kind != "note" ||
+		d.Timeline[len(d.Timeline)-1].Kind != "status" {
+		t.Fatalf("trim: %d entries, %d dropped, first %+v", len(d.Timeline), d.TimelineDrops, d.Timeline[0])
+	}
+	if d.Timeline[1].Ref != "0" || d.Timeline[2].Ref != "3" { // events 1 and 2 went first
+		t.Errorf("dropped the wrong entries: %+v %+v", d.Timeline[1], d.Timeline[2])
 	}
 }

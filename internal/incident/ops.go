@@ -110,6 +110,12 @@ func (m *Manager) AddTimeline(ctx context.Context, incidentID string, e Timeline
 	return err
 }
 
+// Record is AddTimeline with the fields spelled out; it satisfies the
+// respond engine's IncidentLog interface (contracts §6) directly.
+func (m *Manager) Record(ctx context.Context, incidentID, kind, actor, text, ref string) error {
+	return m.AddTimeline(ctx, incidentID, TimelineEntry{Kind: kind, Actor: actor, Text: text, Ref: ref})
+}
+
 func (m *Manager) record(ctx context.Context, id string, e TimelineEntry) (store.Incident, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -253,9 +259,11 @@ func (m *Manager) Split(ctx context.Context, id string, findingIDs []string, act
 	return ninc, m.save(ctx, &kinc, &kdoc)
 }
 
+// withoutFindings drops the finding entries of ids and their event entries.
 func withoutFindings(tl []TimelineEntry, ids []string) []TimelineEntry {
 	return slices.DeleteFunc(slices.Clone(tl), func(e TimelineEntry) bool {
-		return e.Kind == "finding" && slices.Contains(ids, e.Ref)
+		return e.Kind == "finding" && slices.Contains(ids, e.Ref) ||
+			e.Kind == "event" && slices.Contains(ids, strings.TrimPrefix(e.Text, "evidence of finding "))
 	})
 }
 
