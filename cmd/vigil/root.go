@@ -44,6 +44,7 @@ func newRootCmd() *cobra.Command {
 		return applyEnvAndFile(cmd)
 	}
 	root.AddCommand(newServeCmd(), newIngestCmd(), newTokenCmd(), newDLQCmd(), newAuditCmd(), newSigmaCmd())
+	root.AddCommand(newPlaybookCmd(), newApprovalCmd())
 	return root
 }
 

@@ -48,6 +48,9 @@ func newServeCmd() *cobra.Command {
 	f.StringSliceVar(&cfg.Rules, "rules", nil, "Sigma rule files or directories (repeatable or comma-separated); reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
+	f.StringVar(&cfg.Playbooks, "playbooks", "", "directory of response playbooks (YAML) added to the built-in ones")
+	f.StringVar(&cfg.Actions, "actions", "", "actions file (YAML): response connectors; secrets as env:NAME or file:PATH (none = dry-run)")
+	f.BoolVar(&cfg.DryRun, "dry-run", false, "automated response records what it would do and executes nothing")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

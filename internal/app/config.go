@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"path/filepath"
 	"time"
+
+	"github.com/vigil-soc/vigil/internal/respond"
 )
 
 // Config is everything `vigil serve` can be told. cmd/vigil fills it from
@@ -38,6 +40,13 @@ type Config struct {
 	// SigmaPipeline is the Sigma processing pipeline: a built-in name
 	// (windows, ecs; "" = windows) or a YAML pipeline file.
 	SigmaPipeline string
+
+	// Automated response (internal/respond).
+	Playbooks   string                // directory of user playbooks (built-ins always load)
+	Actions     string                // actions file: connectors and secret references
+	DryRun      bool                  // record what playbooks would do, execute nothing
+	Safety      respond.SafetyContext // patient-safety guard's context (nil = fail closed)
+	IncidentLog respond.IncidentLog   // incident timeline (nil = none)
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

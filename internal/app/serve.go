@@ -81,11 +81,17 @@ func Serve(ctx context.Context, cfg Config) error {
 	pm := pipeline.NewMetrics(prom)
 	decoders := decode.NewSet()
 	authn := auth.NewAuthenticator(st, time.Now)
+	auditLog := audit.NewLog(st)
+	responder, err := newResponder(cfg, st, auditLog, log)
+	if err != nil {
+		return err
+	}
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
 			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
-			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules})
+			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
+			Approver: approverAdapter{responder}})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -109,7 +115,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Workers {
 		goRun("store writer", func(c context.Context) error { return pipeline.RunStoreWriter(c, bus, st, pm) })
-		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, st, pm) })
+		findingsOut := respondingWriter{FindingWriter: st, eng: responder, log: log}
+		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, findingsOut, pm) })
+		goRun("respond", responder.Run)
 		goRun("retention", func(c context.Context) error { return runRetention(c, st, cfg.Retention, log) })
 	}
 	goRun("sighup", func(c context.Context) error { return reloadOnSIGHUP(c, reloadRules, log) })
