@@ -97,7 +97,7 @@ func TestResponseEndToEnd(t *testing.T) {
 	}
 	type actionRow struct {
 		ID, Action, Status, Target string
-		ApprovalID                 string `json:"approval_id"`
+		ApprovalID                 string     `json:"approval_id"`
 		ExecutedAt                 *time.Time `json:"executed_at"`
 	}
 	list := func() map[string]actionRow {
