@@ -105,3 +105,14 @@ func RespondIncidentHook(eng *respond.Engine, log *slog.Logger) func(context.Con
 		}
 	}
 }
+
+// RespondProposer adapts the engine to assist.ActionProposer: an action the
+// AI analyst proposes becomes an approval request, never an execution.
+type RespondProposer struct{ Engine *respond.Engine }
+
+// Propose implements assist.ActionProposer.
+func (p RespondProposer) Propose(ctx context.Context, incidentID, action string, params map[string]string,
+	reason string) (string, error) {
+	return p.Engine.Propose(ctx, respond.Proposal{IncidentID: incidentID, Action: action, Params: params,
+		Reason: reason, Requester: "assist"})
+}

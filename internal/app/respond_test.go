@@ -48,7 +48,8 @@ func TestIncidentHookAndApproverAdapter(t *testing.T) {
 		}
 	}
 	// Proposals go to approval; the adapter maps the engine's refusals.
-	id, err := eng.Propose(t.Context(), respondProposal("inc-7"))
+	pr := respondProposal("inc-7")
+	id, err := RespondProposer{eng}.Propose(t.Context(), pr.IncidentID, pr.Action, pr.Params, pr.Reason)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,8 @@ type Engine struct {
 	pbs  []*Playbook
 	wake chan struct{}
 	mu   sync.Mutex // serialises decisions on approvals in this process
+	// sleep waits between attempts (false when ctx ended); tests record it.
+	sleep func(ctx context.Context, d time.Duration) bool
 }
 
 // New checks every playbook's action steps against the connectors: a
@@ -72,7 +74,7 @@ func New(cfg Config) (*Engine, []error) {
 	if cfg.Exec == nil {
 		cfg.Exec = action.NewSet(nil)
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger.With("component", "respond"), wake: make(chan struct{}, 1)}
+	e := &Engine{cfg: cfg, log: cfg.Logger.With("component", "respond"), wake: make(chan struct{}, 1), sleep: sleepCtx}
 	var rejected []error
 	names := map[string]string{}
 	for _, pb := range cfg.Playbooks {

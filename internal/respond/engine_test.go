@@ -1,9 +1,11 @@
 package respond
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,17 +255,30 @@ func TestApprovalDenyAndExpiry(t *testing.T) {
 }
 
 func TestUnreachableEndpointRetriesThenFailsVisibly(t *testing.T) {
-	h := newHarness(t, false, disableUser)
+	h := newHarness(t, false, strings.Replace(disableUser, "retries: 2", "retries: 3", 1))
 	h.exec.fail = errors.New("dial tcp 127.0.0.1:1: connection refused")
+	var mu sync.Mutex
+	var waits []time.Duration
+	h.eng.sleep = func(ctx context.Context, d time.Duration) bool {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return sleepCtx(ctx, time.Millisecond)
+	}
 	h.runWorker(t)
 	if err := h.eng.HandleIncident(t.Context(), incident("inc-f", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
 		t.Fatal(err)
 	}
 	a := h.waitStatus(t, h.actions(t)[0].ID, "failed")
-	if a.Attempts != 3 || !strings.Contains(a.Error, "connection refused") || a.ExecutedAt.IsZero() {
-		t.Errorf("failed action = %+v, want 3 attempts and the error", a)
+	if a.Attempts != 4 || !strings.Contains(a.Error, "connection refused") || a.ExecutedAt.IsZero() {
+		t.Errorf("failed action = %+v, want 4 attempts and the error", a)
 	}
-	if !strings.Contains(h.log.joined(), "FAILED after 3 attempt(s)") {
+	mu.Lock()
+	if want := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond}; !slices.Equal(waits, want) {
+		t.Errorf("backoff = %v, want %v (exponential from the step's 10ms)", waits, want)
+	}
+	mu.Unlock()
+	if !strings.Contains(h.log.joined(), "FAILED after 4 attempt(s)") {
 		t.Errorf("incident timeline:\n%s", h.log.joined())
 	}
 }

@@ -98,7 +98,7 @@ func (e *Engine) execute(ctx context.Context, a store.Action) {
 	}
 	for attempt := 0; attempt <= a.Retries; attempt++ {
 		if attempt > 0 {
-			if !sleepCtx(ctx, backoff) {
+			if !e.sleep(ctx, backoff) {
 				err = fmt.Errorf("stopped before retry %d: %w (last error: %v)", attempt, ctx.Err(), err)
 				break
 			}
