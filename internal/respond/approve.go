@@ -212,7 +212,7 @@ func (e *Engine) Propose(ctx context.Context, p Proposal) (string, error) {
 	if spec.targetKind != "" {
 		target = spec.targetKind + ":" + p.Params[spec.targetIn]
 	}
-	verdict := guard(e.cfg.Safety, spec, target, s, now)
+	verdict := guard(e.safety(), spec, target, s, now)
 	reason := "proposed by " + p.Requester + ": " + p.Reason
 	if verdict.Reason != "" {
 		reason += " (patient-safety guard: " + verdict.Reason + ")"

@@ -150,7 +150,7 @@ func TestGuardClinicianOnShiftAndBreakTheGlass(t *testing.T) {
 
 func TestGuardFailsClosedWithoutContext(t *testing.T) {
 	h := newHarness(t, false, disableUser)
-	h.eng.cfg.Safety = nil
+	h.eng.SetSafety(nil)
 	if err := h.eng.HandleFinding(t.Context(), incident("f-x", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func (e *Engine) planAction(pb *Playbook, st Step, s Subject, now time.Time, dry
 		return a
 	}
 	a.Target = target
-	verdict := guard(e.cfg.Safety, spec, target, s, now)
+	verdict := guard(e.safety(), spec, target, s, now)
 	switch {
 	case dry:
 		a.Status = "dry_run"
