@@ -209,7 +209,7 @@ func TestApprovalQuorumRolesAndSelfApproval(t *testing.T) {
 		t.Fatal("ran before quorum")
 	}
 	ap, err := h.eng.Decide(t.Context(), id, Approver{"r2", "responder"}, "approve", "agreed")
-	if err != nil || ap.Status != "approved" {
+	if err != nil || ap.Status != "approved" || ap.Decided.IsZero() || len(ap.Decisions) != 2 {
 		t.Fatalf("second approval: %+v, %v", ap, err)
 	}
 	h.waitStatus(t, acts[0].ID, "succeeded")

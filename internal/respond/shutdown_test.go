@@ -20,7 +20,7 @@ func (b blockingExec) Execute(ctx context.Context, _ string, _ action.Request) (
 	return "", ctx.Err()
 }
 
-func TestShutdownStopsRunningActionsAndRequeuesThem(t *testing.T) {
+func TestShutdownRequeuesRunningActions(t *testing.T) {
 	h := newHarness(t, false, strings.Replace(disableUser, "timeout: 1s", "timeout: 1m", 1))
 	ex := blockingExec{started: make(chan struct{}, 1)}
 	h.eng.cfg.Exec = ex
@@ -45,8 +45,8 @@ func TestShutdownStopsRunningActionsAndRequeuesThem(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 	id := h.actions(t)[0].ID
-	h.waitStatus(t, id, "running") // interrupted, not marked failed
-	// The next start queues it again and runs it.
+	h.waitStatus(t, id, "queued") // interrupted: back in the queue, not failed
+	// The next start runs it.
 	h.eng.cfg.Exec = h.exec
 	h.runWorker(t)
 	h.waitStatus(t, id, "succeeded")
@@ -66,4 +66,23 @@ func TestPerPlaybookDryRun(t *testing.T) {
 	if h.exec.count() != 0 {
 		t.Error("dry-run playbook executed")
 	}
+}
+
+func TestStaleRunningActionIsRequeued(t *testing.T) {
+	h := newHarness(t, false, disableUser)
+	if err := h.eng.HandleIncident(t.Context(), incident("inc-c", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
+		t.Fatal(err)
+	}
+	a := h.actions(t)[0]
+	a.Status, a.ClaimedAt = "running", h.clk.now() // as if a worker took it and crashed
+	if err := h.st.UpdateAction(t.Context(), a); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.eng.requeueStale(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	h.waitStatus(t, a.ID, "running") // still within its time budget: a live worker may be on it
+	h.clk.add(maxRun(a) + time.Second)
+	h.runWorker(t)
+	h.waitStatus(t, a.ID, "succeeded")
 }
