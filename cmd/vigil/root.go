@@ -49,6 +49,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newSimulateCmd(), newEvalCmd(), newDemoCmd())
 	root.AddCommand(newIncidentCmd(), newAssistCmd())
 	root.AddCommand(newPhishCmd())
+	root.AddCommand(newPlaybookCmd(), newApprovalCmd())
 	return root
 }
 

@@ -58,6 +58,9 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.Incidents.LLMModel, "llm-model", "", "model name for --llm-url")
 	f.StringVar(&cfg.Incidents.LLMAPIKey, "llm-api-key", "", "API key for --llm-url (prefer the VIGIL_LLM_API_KEY environment variable)")
 	f.StringVar(&cfg.Incidents.LLMMask, "llm-mask", "auto", "mask PHI before calling the model: auto (on unless the URL is loopback or private), on, off")
+	f.StringVar(&cfg.Playbooks, "playbooks", "", "directory of response playbooks (YAML) added to the built-in ones")
+	f.StringVar(&cfg.Actions, "actions", "", "actions file (YAML): response connectors; secrets as env:NAME or file:PATH (none = dry-run)")
+	f.BoolVar(&cfg.DryRun, "dry-run", false, "automated response records what it would do and executes nothing")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

@@ -34,7 +34,7 @@ func newTokenCreateCmd() *cobra.Command {
 		},
 	}
 	addStoreFlags(cmd, &o)
-	cmd.Flags().StringVar(&role, "role", "", "ingest, viewer, analyst, responder, admin or auditor")
+	cmd.Flags().StringVar(&role, "role", "", "ingest, viewer, analyst, responder, admin, auditor or clinical_engineering")
 	cmd.Flags().StringVar(&name, "name", "", "token name (unique; generated when empty)")
 	_ = cmd.MarkFlagRequired("role")
 	return cmd

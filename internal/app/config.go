@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-soc/vigil/internal/detect/behavior"
 	"github.com/vigil-soc/vigil/internal/hospital"
+	"github.com/vigil-soc/vigil/internal/respond"
 )
 
 // Config is everything `vigil serve` can be told. cmd/vigil fills it from
@@ -47,6 +48,12 @@ type Config struct {
 	// asset kinds (nil: none yet; the wiring adapts the hospital context).
 	BehaviorDirectory behavior.Directory
 	Incidents         IncidentConfig // correlation and the AI analyst (incidents.go)
+	// Automated response (internal/respond).
+	Playbooks   string                // directory of user playbooks (built-ins always load)
+	Actions     string                // actions file: connectors and secret references
+	DryRun      bool                  // record what playbooks would do, execute nothing
+	Safety      respond.SafetyContext // patient-safety guard's context (nil = fail closed)
+	IncidentLog respond.IncidentLog   // incident timeline (nil = none)
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

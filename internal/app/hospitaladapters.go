@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"strconv"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/hospital"
@@ -61,4 +63,26 @@ func (v hospitalView) ActiveClinicalShift(user string, t time.Time) (string, boo
 		detail = s.Role + " (" + s.Department + "), " + detail
 	}
 	return detail, true
+}
+
+// Lookup is assist.ContextLookup: what the hospital knows about a key (a
+// user id or an asset's id, hostname or ip), without patient data.
+func (v hospitalView) Lookup(_ context.Context, key string) (map[string]string, bool) {
+	c := v.current()
+	if c == nil {
+		return nil, false
+	}
+	if s, ok := c.Staff(key); ok {
+		out := map[string]string{"kind": "staff", "user_id": s.UserID, "role": s.Role, "department": s.Department}
+		if !s.Terminated.IsZero() {
+			out["terminated"] = s.Terminated.Format(time.DateOnly)
+		}
+		return out, true
+	}
+	if a, ok := c.Asset(key); ok {
+		return map[string]string{"kind": "asset", "asset_id": a.ID, "hostname": a.Hostname, "ip": a.IP,
+			"device_kind": a.Kind, "vendor": a.Vendor, "model": a.Model, "department": a.Department,
+			"criticality": strconv.Itoa(a.Criticality)}, true
+	}
+	return nil, false
 }

@@ -92,6 +92,24 @@ func Serve(ctx context.Context, cfg Config) error {
 	registerPrivacyMetrics(prom, dets)
 	authn := auth.NewAuthenticator(st, time.Now)
 	incidents := newIncidentManager(st, cfg.Incidents, log)
+	auditLog := audit.NewLog(st)
+	if cfg.Safety == nil {
+		cfg.Safety = hospitalView{cfg.hospital}
+	}
+	if cfg.IncidentLog == nil {
+		cfg.IncidentLog = incidents
+	}
+	responder, err := newResponder(cfg, st, auditLog, log)
+	if err != nil {
+		return err
+	}
+	incidents.OnChange(RespondIncidentHook(responder, log))
+	if cfg.Incidents.Proposer == nil {
+		cfg.Incidents.Proposer = RespondProposer{Engine: responder}
+	}
+	if cfg.Incidents.Context == nil {
+		cfg.Incidents.Context = hospitalView{cfg.hospital}
+	}
 	assistant, err := newAssistant(st, incidents, cfg.Incidents, log)
 	if err != nil {
 		return err
@@ -99,10 +117,11 @@ func Serve(ctx context.Context, cfg Config) error {
 	handler := api.New(api.Config{MaxBody: cfg.MaxBody, MaxInflightBytes: cfg.MaxInflightBytes,
 		PublishChunk: ingestChunk, Registerer: prom, Logger: log},
 		api.Deps{Store: st, Auth: authn, Publisher: busAdapter{bus}, DeadLetters: busAdapter{bus},
-			Decoder: decoders, Audit: audit.NewLog(st), ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
+			Decoder: decoders, Audit: auditLog, ParseQuery: query.Parse, ParseFormat: decode.ParseFormat,
 			Ready: readiness(st, bus), Gatherer: prom, ReloadRules: reloadRules,
 			Incidents: incidents, Assistant: assistAPI{assistant},
-			AnalyzeEmail: phishAPI(cfg), Context: cfg.hospital})
+			AnalyzeEmail: phishAPI(cfg), Context: cfg.hospital,
+			Approver: approverAdapter{responder}})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -126,7 +145,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Workers {
 		goRun("store writer", func(c context.Context) error { return pipeline.RunStoreWriter(c, bus, st, pm) })
-		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, st, pm) })
+		findingsOut := respondingWriter{FindingWriter: st, eng: responder, log: log}
+		goRun("detector", func(c context.Context) error { return pipeline.RunDetector(c, bus, reg, findingsOut, pm) })
+		goRun("respond", responder.Run)
 		goRun("retention", func(c context.Context) error { return runRetention(c, st, cfg.Retention, log) })
 		if !cfg.Incidents.Off {
 			goRun("incidents", func(c context.Context) error { return runIncidents(c, incidents, bus) })

@@ -46,7 +46,7 @@ func (e *Engine) Decide(ctx context.Context, id string, who Approver, decision, 
 		}
 		now := e.cfg.Now().UTC()
 		if now.After(a.Expires) {
-			if err := e.finish(ctx, a, "expired", "system", "system"); err != nil {
+			if _, err := e.finish(ctx, a, "expired", "system", "system"); err != nil {
 				return a, err
 			}
 			return a, fmt.Errorf("%w: expired at %s", ErrDecided, a.Expires.Format("2006-01-02T15:04:05Z"))
@@ -61,8 +61,9 @@ func (e *Engine) Decide(ctx context.Context, id string, who Approver, decision, 
 		}
 		if status == "pending" {
 			err = e.cfg.Store.UpdateApproval(ctx, a)
+			a.Version++
 		} else {
-			err = e.finish(ctx, a, status, who.Name, who.Role)
+			a, err = e.finish(ctx, a, status, who.Name, who.Role)
 		}
 		if errors.Is(err, store.ErrConflict) {
 			continue
@@ -74,8 +75,6 @@ func (e *Engine) Decide(ctx context.Context, id string, who Approver, decision, 
 			"reason": reason, "status": status})
 		e.record(ctx, a.IncidentID, "approval", who.Name, fmt.Sprintf("%s by %s (%s): %s → %s", decision, who.Name,
 			who.Role, reason, status), a.ID)
-		a.Status = status
-		a.Version++
 		e.poke()
 		return a, nil
 	}
@@ -113,11 +112,12 @@ func approvals(a store.Approval) int {
 
 // finish closes approval a with status and moves its pending actions:
 // approved → queued, denied/expired → denied/expired.
-func (e *Engine) finish(ctx context.Context, a store.Approval, status, actor, role string) error {
+func (e *Engine) finish(ctx context.Context, a store.Approval, status, actor, role string) (store.Approval, error) {
 	a.Status, a.Decided = status, e.cfg.Now().UTC()
 	if err := e.cfg.Store.UpdateApproval(ctx, a); err != nil {
-		return err
+		return a, err
 	}
+	a.Version++
 	next := map[string]string{"approved": "queued", "denied": "denied", "expired": "expired"}[status]
 	for _, id := range a.ActionIDs {
 		if err := e.moveAction(ctx, id, "pending_approval", next, ""); err != nil {
@@ -128,7 +128,7 @@ func (e *Engine) finish(ctx context.Context, a store.Approval, status, actor, ro
 		e.audit(ctx, actor, role, "respond.approval.expire", a.ID, map[string]string{"status": status})
 		e.record(ctx, a.IncidentID, "approval", actor, "approval expired: default deny, actions not run", a.ID)
 	}
-	return nil
+	return a, nil
 }
 
 // moveAction changes an action's status from → to (retrying on conflict).
@@ -168,7 +168,7 @@ func (e *Engine) ExpireApprovals(ctx context.Context) (int, error) {
 		}
 		for _, a := range page.Approvals {
 			if now.After(a.Expires) {
-				if err := e.finish(ctx, a, "expired", "system", "system"); err != nil && !errors.Is(err, store.ErrConflict) {
+				if _, err := e.finish(ctx, a, "expired", "system", "system"); err != nil && !errors.Is(err, store.ErrConflict) {
 					return n, err
 				}
 				n++
@@ -212,7 +212,7 @@ func (e *Engine) Propose(ctx context.Context, p Proposal) (string, error) {
 	if spec.targetKind != "" {
 		target = spec.targetKind + ":" + p.Params[spec.targetIn]
 	}
-	verdict := guard(e.cfg.Safety, spec, target, s, now)
+	verdict := guard(e.safety(), spec, target, s, now)
 	reason := "proposed by " + p.Requester + ": " + p.Reason
 	if verdict.Reason != "" {
 		reason += " (patient-safety guard: " + verdict.Reason + ")"

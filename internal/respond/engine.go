@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/respond/action"
@@ -51,7 +52,33 @@ type Engine struct {
 	pbs  []*Playbook
 	wake chan struct{}
 	mu   sync.Mutex // serialises decisions on approvals in this process
+	// sleep waits between attempts (false when ctx ended); tests record it.
+	sleep func(ctx context.Context, d time.Duration) bool
+	// late holds the safety context and incident log, which the wiring may
+	// set after New (they come from components built later).
+	late atomic.Pointer[lateDeps]
 }
+
+type lateDeps struct {
+	safety SafetyContext
+	log    IncidentLog
+}
+
+// SetSafety sets the patient-safety guard's context (nil = fail closed).
+func (e *Engine) SetSafety(sc SafetyContext) {
+	d := *e.late.Load()
+	d.safety = sc
+	e.late.Store(&d)
+}
+
+// SetIncidentLog sets where actions and approvals are put on incidents.
+func (e *Engine) SetIncidentLog(l IncidentLog) {
+	d := *e.late.Load()
+	d.log = l
+	e.late.Store(&d)
+}
+
+func (e *Engine) safety() SafetyContext { return e.late.Load().safety }
 
 // New checks every playbook's action steps against the connectors: a
 // playbook naming a missing or unfit connector is rejected (logged and
@@ -72,7 +99,8 @@ func New(cfg Config) (*Engine, []error) {
 	if cfg.Exec == nil {
 		cfg.Exec = action.NewSet(nil)
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger.With("component", "respond"), wake: make(chan struct{}, 1)}
+	e := &Engine{cfg: cfg, log: cfg.Logger.With("component", "respond"), wake: make(chan struct{}, 1), sleep: sleepCtx}
+	e.late.Store(&lateDeps{safety: cfg.Safety, log: cfg.Log})
 	var rejected []error
 	names := map[string]string{}
 	for _, pb := range cfg.Playbooks {
@@ -173,10 +201,11 @@ func (e *Engine) audit(ctx context.Context, actor, role, what, target string, de
 
 // record writes to the incident timeline when there is an incident.
 func (e *Engine) record(ctx context.Context, incidentID, kind, actor, text, ref string) {
-	if e.cfg.Log == nil || incidentID == "" {
+	l := e.late.Load().log
+	if l == nil || incidentID == "" {
 		return
 	}
-	if err := e.cfg.Log.Record(ctx, incidentID, kind, actor, text, ref); err != nil {
+	if err := l.Record(ctx, incidentID, kind, actor, text, ref); err != nil {
 		e.log.Warn("incident timeline record failed", "incident", incidentID, "err", err)
 	}
 }

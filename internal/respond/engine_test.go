@@ -1,13 +1,16 @@
 package respond
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
 )
 
 // forcedIsolate tries every way a playbook could skip a human: approval
@@ -147,7 +150,7 @@ func TestGuardClinicianOnShiftAndBreakTheGlass(t *testing.T) {
 
 func TestGuardFailsClosedWithoutContext(t *testing.T) {
 	h := newHarness(t, false, disableUser)
-	h.eng.cfg.Safety = nil
+	h.eng.SetSafety(nil)
 	if err := h.eng.HandleFinding(t.Context(), incident("f-x", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
 		t.Fatal(err)
 	}
@@ -175,13 +178,14 @@ func TestApprovalQuorumRolesAndSelfApproval(t *testing.T) {
 	if err := h.eng.HandleIncident(t.Context(), incident("inc-low", finding.SeverityLow, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(h.actions(t)); n != 0 {
-		t.Fatalf("condition false: %d actions, want 0", n)
+	if a := h.actions(t); len(a) != 1 || a[0].Status != "skipped" || !strings.Contains(a[0].Error, "only-critical was false") {
+		t.Fatalf("condition false: actions %+v, want one skipped", a)
 	}
 	if err := h.eng.HandleIncident(t.Context(), incident("inc-1", finding.SeverityHigh, nil)); err != nil {
 		t.Fatal(err)
 	}
-	acts := h.actions(t)
+	page, _ := h.st.ListActions(t.Context(), store.ResponseQuery{IncidentID: "inc-1"})
+	acts := page.Actions
 	if len(acts) != 1 || acts[0].Status != "pending_approval" || acts[0].Params["title"] != "incident inc-1" {
 		t.Fatalf("actions = %+v", acts)
 	}
@@ -205,7 +209,7 @@ func TestApprovalQuorumRolesAndSelfApproval(t *testing.T) {
 		t.Fatal("ran before quorum")
 	}
 	ap, err := h.eng.Decide(t.Context(), id, Approver{"r2", "responder"}, "approve", "agreed")
-	if err != nil || ap.Status != "approved" {
+	if err != nil || ap.Status != "approved" || ap.Decided.IsZero() || len(ap.Decisions) != 2 {
 		t.Fatalf("second approval: %+v, %v", ap, err)
 	}
 	h.waitStatus(t, acts[0].ID, "succeeded")
@@ -251,17 +255,30 @@ func TestApprovalDenyAndExpiry(t *testing.T) {
 }
 
 func TestUnreachableEndpointRetriesThenFailsVisibly(t *testing.T) {
-	h := newHarness(t, false, disableUser)
+	h := newHarness(t, false, strings.Replace(disableUser, "retries: 2", "retries: 3", 1))
 	h.exec.fail = errors.New("dial tcp 127.0.0.1:1: connection refused")
+	var mu sync.Mutex
+	var waits []time.Duration
+	h.eng.sleep = func(ctx context.Context, d time.Duration) bool {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return sleepCtx(ctx, time.Millisecond)
+	}
 	h.runWorker(t)
 	if err := h.eng.HandleIncident(t.Context(), incident("inc-f", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
 		t.Fatal(err)
 	}
 	a := h.waitStatus(t, h.actions(t)[0].ID, "failed")
-	if a.Attempts != 3 || !strings.Contains(a.Error, "connection refused") || a.ExecutedAt.IsZero() {
-		t.Errorf("failed action = %+v, want 3 attempts and the error", a)
+	if a.Attempts != 4 || !strings.Contains(a.Error, "connection refused") || a.ExecutedAt.IsZero() {
+		t.Errorf("failed action = %+v, want 4 attempts and the error", a)
 	}
-	if !strings.Contains(h.log.joined(), "FAILED after 3 attempt(s)") {
+	mu.Lock()
+	if want := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond}; !slices.Equal(waits, want) {
+		t.Errorf("backoff = %v, want %v (exponential from the step's 10ms)", waits, want)
+	}
+	mu.Unlock()
+	if !strings.Contains(h.log.joined(), "FAILED after 4 attempt(s)") {
 		t.Errorf("incident timeline:\n%s", h.log.joined())
 	}
 }

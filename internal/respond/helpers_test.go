@@ -104,7 +104,7 @@ var safety = fakeSafety{
 	onShift: map[string]string{"nurse7": "encounter enc-55 in ICU in progress"},
 }
 
-func newHarness(t *testing.T, dry bool, yamls ...string) *harness {
+func newHarness(t testing.TB, dry bool, yamls ...string) *harness {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "vigil.db"))
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
 )
 
 // Subject is what a playbook runs on: a finding or an incident.
@@ -102,4 +103,31 @@ type Proposal struct {
 	Params     map[string]string
 	Reason     string
 	Requester  string // who proposed it ("assist" for the AI analyst)
+}
+
+// SubjectFromIncident builds the Subject of an incident that was created or
+// gained the findings added (the incident hook's arguments): detectors,
+// rules and tags come from the added findings, so a playbook runs when a
+// finding it cares about joins the incident; entities from the incident.
+func SubjectFromIncident(inc store.Incident, added []finding.Finding) Subject {
+	s := Subject{Kind: "incident", ID: inc.ID, IncidentID: inc.ID, Title: inc.Title, Severity: inc.Severity,
+		Entities: inc.Entities, FindingIDs: inc.FindingIDs}
+	for _, f := range added {
+		s.Detectors = appendNew(s.Detectors, f.Detector)
+		s.RuleIDs = appendNew(s.RuleIDs, f.RuleID)
+		for _, t := range f.Tags {
+			s.Tags = appendNew(s.Tags, t)
+		}
+		if !f.Time.IsZero() && (s.FirstEvent.IsZero() || f.Time.Before(s.FirstEvent)) {
+			s.FirstEvent = f.Time
+		}
+	}
+	return s
+}
+
+func appendNew(list []string, v string) []string {
+	if v == "" || contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }

@@ -23,7 +23,7 @@ func (e *Engine) run(ctx context.Context, pb *Playbook, s Subject) error {
 	dry := e.cfg.DryRun || pb.DryRun
 	var p plan
 	var gate *store.Approval
-	for _, st := range pb.Steps {
+	for i, st := range pb.Steps {
 		switch {
 		case st.Condition != nil:
 			ok, err := evalCondition(st, s)
@@ -31,9 +31,9 @@ func (e *Engine) run(ctx context.Context, pb *Playbook, s Subject) error {
 				e.log.Warn("playbook condition failed", "playbook", pb.Name, "step", st.Name, "err", err)
 				e.audit(ctx, actorOf(pb.Name), "system", "respond.playbook.error", s.ID,
 					map[string]string{"step": st.Name, "error": err.Error()})
-				return e.persist(ctx, pb, p)
 			}
-			if !ok {
+			if err != nil || !ok {
+				p.actions = append(p.actions, skipped(pb, pb.Steps[i+1:], s, now, st.Name, err)...)
 				return e.persist(ctx, pb, p)
 			}
 		case st.Approval != nil:
@@ -47,6 +47,25 @@ func (e *Engine) run(ctx context.Context, pb *Playbook, s Subject) error {
 		}
 	}
 	return e.persist(ctx, pb, p)
+}
+
+// skipped records the action steps a false (or failing) condition skipped,
+// so that what was not done is visible too.
+func skipped(pb *Playbook, rest []Step, s Subject, now time.Time, cond string, err error) []store.Action {
+	why := "condition " + cond + " was false"
+	if err != nil {
+		why = "condition " + cond + " failed: " + err.Error()
+	}
+	var out []store.Action
+	for _, st := range rest {
+		if st.Action == "" {
+			continue
+		}
+		out = append(out, store.Action{ID: deriveID("act-", pb.Name, st.Name, s.Kind, s.ID), IncidentID: s.IncidentID,
+			FindingID: findingIDOf(s), Playbook: pb.Name, Step: st.Name, Action: st.Action, Connector: st.Connector,
+			Status: "skipped", Error: why, RequestedAt: now, FirstEvent: s.FirstEvent})
+	}
+	return out
 }
 
 func evalCondition(st Step, s Subject) (bool, error) {
@@ -99,7 +118,7 @@ func (e *Engine) planAction(pb *Playbook, st Step, s Subject, now time.Time, dry
 		return a
 	}
 	a.Target = target
-	verdict := guard(e.cfg.Safety, spec, target, s, now)
+	verdict := guard(e.safety(), spec, target, s, now)
 	switch {
 	case dry:
 		a.Status = "dry_run"

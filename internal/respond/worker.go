@@ -14,14 +14,12 @@ import (
 
 // Run is the worker: it executes queued actions (at most Concurrency at a
 // time, each with its retries, backoff and timeout) and expires approvals,
-// until ctx ends; it then waits for the running actions to stop (their
-// contexts are cancelled) and returns. Actions left "running" by a crash
-// are queued again at start (at-least-once; receivers get the action id
-// as an idempotency key).
+// until ctx ends; it then cancels the running attempts, puts those actions
+// back in the queue and returns. An action left "running" by a crashed
+// worker is queued again once it has been running longer than its retries,
+// timeouts and backoff allow (at-least-once; receivers get the action id as
+// an idempotency key).
 func (e *Engine) Run(ctx context.Context) error {
-	if err := e.requeueRunning(ctx); err != nil && ctx.Err() == nil {
-		e.log.Warn("requeue running actions", "err", err)
-	}
 	sem := make(chan struct{}, e.cfg.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -30,6 +28,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	for {
 		if _, err := e.ExpireApprovals(ctx); err != nil && ctx.Err() == nil {
 			e.log.Warn("expire approvals", "err", err)
+		}
+		if err := e.requeueStale(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("requeue stale actions", "err", err)
 		}
 		if err := e.dispatch(ctx, sem, &wg); err != nil && ctx.Err() == nil {
 			e.log.Warn("dispatch actions", "err", err)
@@ -58,7 +59,7 @@ func (e *Engine) dispatch(ctx context.Context, sem chan struct{}, wg *sync.WaitG
 		case <-ctx.Done():
 			return nil
 		}
-		a.Status = "running"
+		a.Status, a.ClaimedAt = "running", e.cfg.Now().UTC()
 		if err := e.cfg.Store.UpdateAction(ctx, a); err != nil {
 			<-sem
 			if errors.Is(err, store.ErrConflict) {
@@ -98,7 +99,7 @@ func (e *Engine) execute(ctx context.Context, a store.Action) {
 	}
 	for attempt := 0; attempt <= a.Retries; attempt++ {
 		if attempt > 0 {
-			if !sleepCtx(ctx, backoff) {
+			if !e.sleep(ctx, backoff) {
 				err = fmt.Errorf("stopped before retry %d: %w (last error: %v)", attempt, ctx.Err(), err)
 				break
 			}
@@ -114,8 +115,12 @@ func (e *Engine) execute(ctx context.Context, a store.Action) {
 		e.log.Warn("action attempt failed", "action", a.ID, "kind", a.Action, "attempt", a.Attempts, "err", err)
 	}
 	if ctx.Err() != nil && err != nil {
-		// Shutting down: leave it running so the next start requeues it.
-		e.log.Info("action interrupted by shutdown", "action", a.ID)
+		// Shutting down: back to the queue for the next start.
+		e.log.Info("action interrupted by shutdown, queued again", "action", a.ID)
+		a.Status = "queued"
+		if uerr := e.cfg.Store.UpdateAction(context.WithoutCancel(ctx), a); uerr != nil {
+			e.log.Error("interrupted action not re-queued", "action", a.ID, "err", uerr)
+		}
 		return
 	}
 	e.complete(context.WithoutCancel(ctx), a, result, err)
@@ -139,17 +144,34 @@ func (e *Engine) complete(ctx context.Context, a store.Action, result string, er
 	}
 }
 
-func (e *Engine) requeueRunning(ctx context.Context) error {
+// requeueStale queues again the running actions whose worker must have
+// died: running longer than maxRun allows.
+func (e *Engine) requeueStale(ctx context.Context) error {
 	page, err := e.cfg.Store.ListActions(ctx, store.ResponseQuery{Status: "running", Limit: store.MaxLimit})
 	if err != nil {
 		return err
 	}
+	now := e.cfg.Now()
 	for _, a := range page.Actions {
+		if now.Sub(a.ClaimedAt) <= maxRun(a) {
+			continue
+		}
+		e.log.Warn("action worker lost, queued again", "action", a.ID, "claimed", a.ClaimedAt)
 		if err := e.moveAction(ctx, a.ID, "running", "queued", ""); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// maxRun is the longest a live worker can spend on a: every attempt's
+// timeout, every backoff, and a minute of grace.
+func maxRun(a store.Action) time.Duration {
+	timeout := a.Timeout
+	if timeout <= 0 {
+		timeout = defaultTimeout
+	}
+	return time.Duration(a.Retries+1)*timeout + a.Backoff*(1<<min(a.Retries+1, 20)) + time.Minute
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -254,6 +254,7 @@ type Action struct {
 	Attempts    int               `json:"attempts"`
 	RequestedAt time.Time         `json:"requested_at"`
 	ExecutedAt  time.Time         `json:"executed_at,omitzero"`
+	ClaimedAt   time.Time         `json:"claimed_at,omitzero"`     // when a worker took it (running)
 	FirstEvent  time.Time         `json:"first_event_at,omitzero"` // time of the subject's first evidence event (MTTR)
 	Result      string            `json:"result,omitempty"`        // e.g. the ticket id
 	Error       string            `json:"error"`

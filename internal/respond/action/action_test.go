@@ -377,3 +377,20 @@ func fmtAll(s *Set) string {
 	}
 	return b.String()
 }
+
+func TestHTTPErrorsDoNotShowURLCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "nope", http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://user:pw-in-url@", 1) + "/t?token=query-secret"
+	_, err := NewTicket(u, Secret{}, "").Execute(ctxT(t), Request{Kind: "ticket", Params: map[string]string{"title": "x"}})
+	if err == nil || strings.Contains(err.Error(), "query-secret") || strings.Contains(err.Error(), "pw-in-url") {
+		t.Fatalf("error = %v", err)
+	}
+	_, err = NewTicket("http://user:pw-in-url@127.0.0.1:1/t?token=query-secret", Secret{}, "").Execute(ctxT(t),
+		Request{Kind: "ticket", Params: map[string]string{"title": "x"}})
+	if err == nil || strings.Contains(err.Error(), "query-secret") || strings.Contains(err.Error(), "pw-in-url") {
+		t.Fatalf("dial error = %v", err)
+	}
+}

@@ -3,9 +3,11 @@ package action
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 )
 
@@ -30,9 +32,10 @@ func doHTTP(ctx context.Context, method, url string, body []byte, hdr map[string
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	shown := req.URL.Scheme + "://" + req.URL.Host + req.URL.Path // no userinfo, no query: they may hold credentials
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s %s: %w", method, shown, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -44,7 +47,16 @@ func doHTTP(ctx context.Context, method, url string, body []byte, hdr map[string
 		if len(snippet) > 200 {
 			snippet = snippet[:200]
 		}
-		return data, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, snippet)
+		return data, fmt.Errorf("%s %s: %s: %s", method, shown, resp.Status, snippet)
 	}
 	return data, nil
+}
+
+// unwrapURLError drops *url.Error's wrapper, whose text repeats the full URL.
+func unwrapURLError(err error) error {
+	var ue *neturl.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
