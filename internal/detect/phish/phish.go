@@ -62,9 +62,13 @@ func (d *Detector) Detect(ctx context.Context, ev *event.Event, emit func(findin
 	if ev.Format != event.FormatEML || len(ev.Raw) == 0 {
 		return
 	}
+	msg, err := phish.MessageOf(ev.Raw)
+	if err != nil {
+		return // the decoder accepted it, so this cannot happen; nothing to analyse
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	res := d.an.Analyze(ctx, ev.Raw, d.config(), history{d})
+	res := d.an.Analyze(ctx, msg, d.config(), history{d})
 	d.senders.add(res.From)
 	for _, u := range res.URLs {
 		if dom := urlDomain(u); dom != "" {

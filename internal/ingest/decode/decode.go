@@ -178,7 +178,6 @@ func (s *Set) decode(format event.Format, raw []byte, ev *event.Event) error {
 	case event.FormatFHIR:
 		return decodeFHIR(b, v, ev)
 	case event.FormatEML:
-		ev.Raw = ev.Raw[:0]
 		return s.decodeEMLEnvelope(v, ev)
 	default:
 		return decodeJSON(b, v, ev)

@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"encoding/base64"
 	"strings"
 
 	"github.com/valyala/fastjson"
@@ -30,7 +29,8 @@ const maxEMLFieldValues = 100
 //	                               (own domains from WithOwnMailDomains)
 //
 // ID: SourceID(eml, Message-ID) when present, else ContentID(raw). Time:
-// the Date header. ev.Raw is the message itself (also for the envelope).
+// the Date header. ev.Raw stays the record as received (the envelope's JSON
+// for an envelope; phish.MessageOf extracts the message from either).
 // A message with no From address is an error (field "From").
 func (s *Set) decodeEML(raw []byte, ev *event.Event) error {
 	ev.Format = event.FormatEML
@@ -80,7 +80,6 @@ func (s *Set) decodeEML(raw []byte, ev *event.Event) error {
 	} else {
 		ev.ID = event.ContentID([]byte(event.FormatEML), raw)
 	}
-	ev.Raw = append(ev.Raw[:0], raw...)
 	return nil
 }
 
@@ -98,14 +97,15 @@ func (s *Set) internalUser(a phish.Address) string {
 // decodeEMLEnvelope decodes {"vigil.format":"eml","raw_base64":"…"}: the
 // message, base64 (standard alphabet, padding optional).
 func (s *Set) decodeEMLEnvelope(v *fastjson.Value, ev *event.Event) error {
-	b := v.GetStringBytes("raw_base64")
-	if b == nil {
+	x := v.Get("raw_base64")
+	if x == nil {
 		return errf(event.FormatEML, "raw_base64", "missing: the envelope must carry the message base64-encoded")
 	}
-	raw, err := base64.StdEncoding.DecodeString(string(b))
+	b, err := x.StringBytes()
 	if err != nil {
-		raw, err = base64.RawStdEncoding.DecodeString(string(b))
+		return errf(event.FormatEML, "raw_base64", "not a string")
 	}
+	raw, err := phish.DecodeBase64(b)
 	if err != nil {
 		return errf(event.FormatEML, "raw_base64", "not base64")
 	}

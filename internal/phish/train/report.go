@@ -41,6 +41,13 @@ type Report struct {
 	Brier       float64
 	Weights     map[string]float64
 	Thresholds  [2]float64
+	Families    []FamilyRate // hospital test families
+}
+
+// FamilyRate is the share of one hospital test family flagged at each threshold.
+type FamilyRate struct {
+	Family               string
+	N, Phish, Suspicious int
 }
 
 func report(m *phish.Model, train, test []*row) *Report {
@@ -89,6 +96,22 @@ func report(m *phish.Model, train, test []*row) *Report {
 		rep.Sets = append(rep.Sets, metrics(m, name, rs))
 	}
 	rep.Reliability, rep.Brier = reliability(m, test)
+	for _, fam := range testFam {
+		fr := FamilyRate{Family: fam}
+		for _, r := range test {
+			if r.s.Family == fam {
+				fr.N++
+				p := m.Prob(r.x)
+				if p >= m.Phish {
+					fr.Phish++
+				}
+				if p >= m.Suspicious {
+					fr.Suspicious++
+				}
+			}
+		}
+		rep.Families = append(rep.Families, fr)
+	}
 	return rep
 }
 
@@ -215,6 +238,10 @@ func (r *Report) Markdown() string {
 			continue
 		}
 		fmt.Fprintf(&b, "| %.1f–%.1f | %d | %.3f | %.3f |\n", bin.Lo, bin.Hi, bin.N, bin.MeanPred, bin.Observed)
+	}
+	b.WriteString("\nhospital test families (share at or above each threshold):\n\n| family | n | ≥ phish | ≥ suspicious |\n|---|---|---|---|\n")
+	for _, f := range r.Families {
+		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", f.Family, f.N, f.Phish, f.Suspicious)
 	}
 	b.WriteString("\ncombiner weights:\n\n| feature | weight |\n|---|---|\n")
 	for _, n := range phish.FeatureNames {
