@@ -15,7 +15,8 @@ import (
 // offline, findings as NDJSON.
 func newDetectCmd() *cobra.Command {
 	serve := app.Defaults()
-	var outPath string
+	var outPath, incPath string
+	var contextPaths []string
 	cmd := &cobra.Command{
 		Use:   "detect [flags] FILE|DIR...",
 		Short: "Run Vigil's detectors over event files offline (in event-time order); print findings as NDJSON",
@@ -33,8 +34,17 @@ func newDetectCmd() *cobra.Command {
 				defer f.Close()
 				out = f
 			}
-			res, err := app.DetectFiles(cmd.Context(), app.DetectFilesConfig{Serve: serve, Files: args,
-				Out: out, ErrOut: cmd.ErrOrStderr()})
+			cfg := app.DetectFilesConfig{Serve: serve, Files: args, Out: out, ErrOut: cmd.ErrOrStderr(),
+				Context: contextPaths}
+			if incPath != "" {
+				f, err := os.Create(incPath)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				cfg.Incidents = f
+			}
+			res, err := app.DetectFiles(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
@@ -45,6 +55,8 @@ func newDetectCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&outPath, "out", "", "write findings to this file instead of stdout")
+	f.StringVar(&incPath, "incidents", "", "also correlate the findings into incidents and write them (NDJSON) to this file")
+	f.StringSliceVar(&contextPaths, "context", nil, "hospital context files or directories (FHIR NDJSON, staff.csv, assets.csv), loaded first")
 	f.StringSliceVar(&serve.Rules, "rules", serve.Rules, "Sigma rule files, directories or builtin:NAME (none = no Sigma)")
 	f.StringVar(&serve.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML)")
 	f.StringVar(&serve.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML file")

@@ -23,6 +23,7 @@ func newEvalCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.Labels, "labels", "", "labels.jsonl written by vigil simulate")
 	f.StringVar(&o.Findings, "findings", "", "findings as NDJSON (one finding per line)")
+	f.StringVar(&o.Incidents, "incidents", "", "incidents as NDJSON (with --findings; vigil detect --incidents writes them)")
 	f.StringVar(&o.Server, "server", "", "read findings, incidents and actions from a running server (http://HOST:PORT)")
 	f.StringVar(&o.Token, "token", "", "API token for --server (or VIGIL_TOKEN)")
 	f.BoolVar(&o.JSON, "json", false, "print the report as JSON")

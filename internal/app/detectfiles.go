@@ -30,6 +30,12 @@ type DetectFilesConfig struct {
 	ErrOut io.Writer
 	// Registry, when set, replaces the detectors built from Serve.
 	Registry *detect.Registry
+	// Context are hospital context files or directories (FHIR NDJSON,
+	// staff.csv, assets.csv) loaded before the events, in memory.
+	Context []string
+	// Incidents, when set, receives the incidents the correlator builds
+	// from the findings (NDJSON of store.Incident, most recent first).
+	Incidents io.Writer
 }
 
 // DetectFilesResult summarises a run.
@@ -61,6 +67,24 @@ func formatForFile(name string) event.Format {
 // event and writes every finding as one JSON line to Out.
 func DetectFiles(ctx context.Context, cfg DetectFilesConfig) (DetectFilesResult, error) {
 	res := DetectFilesResult{Findings: map[string]int{}}
+	if len(cfg.Context) > 0 {
+		h, err := loadContextFiles(ctx, cfg.Context, cfg.ErrOut)
+		if err != nil {
+			return res, err
+		}
+		cfg.Serve.hospital = h
+		if cfg.Serve.BehaviorDirectory == nil {
+			cfg.Serve.BehaviorDirectory = hospitalView{h}
+		}
+	}
+	var incs *offlineIncidents
+	if cfg.Incidents != nil {
+		var err error
+		if incs, err = newOfflineIncidents(ctx, cfg.Serve.Incidents); err != nil {
+			return res, err
+		}
+		defer incs.close()
+	}
 	reg := cfg.Registry
 	if reg == nil {
 		dets, _, err := Detectors(cfg.Serve)
@@ -110,9 +134,20 @@ func DetectFiles(ctx context.Context, cfg DetectFilesConfig) (DetectFilesResult,
 				return res, err
 			}
 		}
+		if incs != nil && len(fs) > 0 {
+			if err := incs.add(ctx, fs); err != nil {
+				return res, err
+			}
+		}
 	}
 	res.Elapsed = time.Since(start)
-	return res, out.Flush()
+	if err := out.Flush(); err != nil {
+		return res, err
+	}
+	if incs != nil {
+		return res, incs.write(ctx, cfg.Incidents)
+	}
+	return res, nil
 }
 
 // expandFiles replaces directories by the .ndjson / .ndjson.gz / .jsonl

@@ -24,6 +24,9 @@ import (
 type EvalOptions struct {
 	Labels   string // labels.jsonl
 	Findings string // NDJSON findings file ("" = from Server)
+	// Incidents is an NDJSON incidents file (with Findings; "" = no
+	// incident metrics), as `vigil detect --incidents` writes it.
+	Incidents string
 	Server   string
 	Token    string
 	JSON     bool
@@ -52,6 +55,14 @@ func Eval(ctx context.Context, o EvalOptions) (eval.Report, error) {
 	if o.Findings != "" {
 		if in.Findings, err = parseFile(o.Findings, eval.ParseFindings); err != nil {
 			return eval.Report{}, err
+		}
+		if o.Incidents != "" {
+			if in.Incidents, err = parseFile(o.Incidents, eval.ParseIncidents); err != nil {
+				return eval.Report{}, err
+			}
+			if in.Incidents == nil {
+				in.Incidents = []store.Incident{}
+			}
 		}
 	} else if err := fromServer(ctx, o, &in); err != nil {
 		return eval.Report{}, err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
 )
 
 // Label is one attack instance of labels.jsonl (internal/sim writes them).
@@ -149,4 +150,26 @@ func jsonErr(err error) error {
 		return errors.New("empty")
 	}
 	return fmt.Errorf("invalid: %v", err)
+}
+
+// ParseIncidents reads incidents as NDJSON (one store.Incident per line, as
+// `vigil detect --incidents` writes them). An incident needs an id and at
+// least one finding id.
+func ParseIncidents(r io.Reader, name string) ([]store.Incident, error) {
+	var out []store.Incident
+	err := eachLine(r, name, func(_ int, line []byte) error {
+		var inc store.Incident
+		if err := json.Unmarshal(line, &inc); err != nil {
+			return jsonErr(err)
+		}
+		switch {
+		case inc.ID == "":
+			return errors.New(`field "id": missing`)
+		case len(inc.FindingIDs) == 0:
+			return errors.New(`field "finding_ids": empty`)
+		}
+		out = append(out, inc)
+		return nil
+	})
+	return out, err
 }
