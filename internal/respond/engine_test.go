@@ -351,3 +351,14 @@ func TestPlaybookWithMissingConnectorIsRejectedOthersRun(t *testing.T) {
 		t.Fatalf("running playbooks = %v", h.eng.Playbooks())
 	}
 }
+
+func TestEmptyRequiredInputFailsTheAction(t *testing.T) {
+	pb := strings.Replace(disableUser, `user: '{{ entity "user" }}'`, `user: '{{ if false }}x{{ end }}'`, 1)
+	h := newHarness(t, false, pb)
+	if err := h.eng.HandleIncident(t.Context(), incident("inc-e", finding.SeverityHigh, nil, "user:clerk3")); err != nil {
+		t.Fatal(err)
+	}
+	if a := h.actions(t); len(a) != 1 || a[0].Status != "failed" || a[0].Error != "input user rendered empty" {
+		t.Fatalf("actions = %+v", a)
+	}
+}

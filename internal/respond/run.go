@@ -112,6 +112,12 @@ func (e *Engine) planAction(pb *Playbook, st Step, s Subject, now time.Time, dry
 		}
 		a.Params[k] = v
 	}
+	for _, req := range spec.required {
+		if strings.TrimSpace(a.Params[req]) == "" {
+			a.Status, a.Error = "failed", "input "+req+" rendered empty"
+			return a
+		}
+	}
 	target, err := targetOf(st, spec, a.Params, s)
 	if err != nil {
 		a.Status, a.Error = "failed", "template: "+err.Error()
