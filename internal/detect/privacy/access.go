@@ -28,7 +28,14 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	}
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}
-	flags := flagsOf(sub, w != whyNone)
+	flags := flagsOf(sub, w.direct() || w == whyRole)
+	if w != whyNone && !w.direct() && w != whyRole {
+		// A pattern learned from the log (collaboration, consult, diagnosis)
+		// explains routine work, not a personal relationship: family,
+		// coworker and neighbour flags stand unless a care relationship
+		// recorded in the EHR explains the access.
+		flags &= always | personal
+	}
 	d.last = decision{why: w, flags: flags}
 
 	d.stats.accesses.Add(1)

@@ -32,6 +32,11 @@ const (
 // through one's work account breaks policy whatever the reason.
 const always = flagTerminated | flagSelf
 
+// personal are the flags of a personal relationship between user and
+// patient; only a direct care relationship (encounter, care team,
+// department) or a records role explains them away.
+const personal = flagFamily | flagCoworker | flagNeighbor
+
 // rule describes the finding of a flag; severities are justified in
 // docs/privacy.md.
 type rule struct {

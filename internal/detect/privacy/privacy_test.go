@@ -175,6 +175,8 @@ func TestLearnedConsultPattern(t *testing.T) {
 		pats = append(pats, patient(id, "P", "Ed"+id, "x", 0, 0, ""))
 		encs = append(encs, encounter("enc-"+id, id, "Emergency", t0.Add(-time.Hour), time.Time{}))
 	}
+	pats = append(pats, patient("pat-next-door", "Ned", "Door", "9 Cedar Ct", 40.3005, -75.3, ""))
+	encs = append(encs, encounter("enc-next-door", "pat-next-door", "Emergency", t0.Add(-time.Hour), time.Time{}))
 	h := loadContext(t, map[string]string{
 		"staff.csv":        staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n",
 		"Patient.ndjson":   ndjson(pats...),
@@ -190,6 +192,13 @@ func TestLearnedConsultPattern(t *testing.T) {
 		if d.last.why != want {
 			t.Fatalf("access %d: why %d, want %d", i, d.last.why, want)
 		}
+	}
+	// A learned consult pattern explains routine work, not a neighbour:
+	// the same kind of access to an Emergency patient living next door to
+	// the radiologist is still a finding.
+	fs := run(t, d, access{user: "rray", patient: "pat-next-door", t: t0.Add(time.Hour)})
+	if d.last.why != whyConsult || len(fs) != 1 || fs[0].RuleID != "privacy.neighbor" {
+		t.Fatalf("neighbour behind a consult pattern: why %d, findings %+v", d.last.why, fs)
 	}
 }
 
