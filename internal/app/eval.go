@@ -27,10 +27,10 @@ type EvalOptions struct {
 	// Incidents is an NDJSON incidents file (with Findings; "" = no
 	// incident metrics), as `vigil detect --incidents` writes it.
 	Incidents string
-	Server   string
-	Token    string
-	JSON     bool
-	Out      io.Writer
+	Server    string
+	Token     string
+	JSON      bool
+	Out       io.Writer
 }
 
 // Eval scores findings (and, from a server, incidents and actions) against
