@@ -10,11 +10,13 @@ import (
 	"github.com/vigil-soc/vigil/internal/detect"
 	"github.com/vigil-soc/vigil/internal/detect/logclear"
 	"github.com/vigil-soc/vigil/internal/detect/privacy"
+	"github.com/vigil-soc/vigil/internal/detect/promptinject"
 	"github.com/vigil-soc/vigil/internal/detect/sigmarules"
 )
 
 // Detectors is the explicit list of detectors `vigil serve` runs for cfg:
-// logclear, behavior, phish and privacy (reading the hospital context) always,
+// logclear, behavior, phish, privacy (reading the hospital context) and
+// promptinject always,
 // and the sigma detector when cfg.Rules names rule paths.
 // The sigma detector is also returned on its own (nil without rules) so the
 // server can reload it.
@@ -26,7 +28,7 @@ func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	} else {
 		ds = append(ds, pd)
 	}
-	ds = append(ds, privacy.New(privacy.Config{Context: cfg.hospitalContext}))
+	ds = append(ds, privacy.New(privacy.Config{Context: cfg.hospitalContext}), promptinject.New())
 	if len(cfg.Rules) == 0 || len(cfg.Rules) == 1 && (cfg.Rules[0] == "none" || cfg.Rules[0] == "") {
 		return ds, nil, nil
 	}
