@@ -49,7 +49,7 @@ func newServeCmd() *cobra.Command {
 	f.StringSliceVar(&cfg.Rules, "rules", nil, "Sigma rule files or directories (repeatable or comma-separated); reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
-	f.BoolVar(&cfg.Incidents.Off, "no-incidents", false, "with --workers: do not run the incident correlator here (run exactly one per deployment)")
+	f.BoolVar(&cfg.Incidents.Off, "no-incidents", false, "with --workers: never run the incident correlator here (one worker holding a lease runs it)")
 	f.DurationVar(&cfg.Incidents.Window, "incident-window", 24*time.Hour, "findings sharing an entity within this event-time window join one incident")
 	f.DurationVar(&cfg.Incidents.HalfLife, "incident-half-life", 12*time.Hour, "half-life of an entity's risk score")
 	f.Float64Var(&cfg.Incidents.Threshold, "incident-threshold", 40, "entity risk (severity weight × confidence, decayed) that opens an incident")
