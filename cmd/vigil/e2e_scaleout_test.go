@@ -84,7 +84,7 @@ func TestScaleOutExternalNATSAndPostgres(t *testing.T) {
 		"--stream-max-bytes", "67108864"}
 	a := startServer(t, t.TempDir(), freePort(t), extra...)
 	b := startServer(t, t.TempDir(), freePort(t), extra...)
-	b.token = a.token                                                                 // one database, one set of tokens
+	b.token = a.token // one database, one set of tokens
 
 	run := "so" + suffix
 	for i, srv := range []*server{a, b, a, b} {
