@@ -121,8 +121,8 @@ type IncidentQuery struct {
 	Severity string // exact severity, "" = any
 	Assignee string // exact assignee, "" = any
 	Entity   string // an element of Entities ("kind:value"), "" = any
-	Limit  int
-	Cursor string
+	Limit    int
+	Cursor   string
 }
 
 // IncidentPage is one page of incidents.
