@@ -52,7 +52,7 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&cfg.Incidents.Off, "no-incidents", false, "with --workers: never run the incident correlator here (one worker holding a lease runs it)")
 	f.DurationVar(&cfg.Incidents.Window, "incident-window", 24*time.Hour, "findings sharing an entity within this event-time window join one incident")
 	f.DurationVar(&cfg.Incidents.HalfLife, "incident-half-life", 12*time.Hour, "half-life of an entity's risk score")
-	f.Float64Var(&cfg.Incidents.Threshold, "incident-threshold", 40, "entity risk (severity weight × confidence, decayed) that opens an incident")
+	f.Float64Var(&cfg.Incidents.Threshold, "incident-threshold", 25, "entity risk (severity weight × confidence, decayed) that opens an incident")
 	f.StringVar(&cfg.Incidents.LLMURL, "llm-url", "", "OpenAI-compatible Chat Completions base URL for the AI analyst (e.g. http://127.0.0.1:11434/v1); empty = deterministic analyst")
 	f.StringVar(&cfg.Incidents.LLMModel, "llm-model", "", "model name for --llm-url")
 	f.StringVar(&cfg.Incidents.LLMAPIKey, "llm-api-key", "", "API key for --llm-url (prefer the VIGIL_LLM_API_KEY environment variable)")

@@ -25,7 +25,7 @@ type IncidentConfig struct {
 
 	Window    time.Duration // correlation window (0 = 24h)
 	HalfLife  time.Duration // entity risk half-life (0 = 12h)
-	Threshold float64       // entity risk that opens an incident (0 = 40)
+	Threshold float64       // entity risk that opens an incident (0 = 25)
 
 	LLMURL, LLMModel, LLMAPIKey string // OpenAI-compatible Chat Completions; empty URL = deterministic analyst
 	LLMMask                     string // PHI masking before the call: auto (default: on unless local), on, off

@@ -56,6 +56,9 @@ func TestRunRestartResumes(t *testing.T) {
 		fnd("l2", time.Minute, finding.SeverityLow, user("amy")),
 		fnd("l3", 2*time.Minute, finding.SeverityLow, user("amy")),
 	}
+	for i := range lows {
+		lows[i].Confidence = 0.6 // 9 each: the third crosses 25
+	}
 	if _, err := st.PutFindings(context.Background(), lows); err != nil {
 		t.Fatal(err)
 	}
