@@ -75,7 +75,7 @@ func runIncidents(ctx context.Context, m *incident.Manager, bus *pipeline.Bus) e
 // newAssistant builds the AI analyst service: the LLM analyst when a URL is
 // configured, else the deterministic one.
 func newAssistant(st store.Store, m *incident.Manager, c IncidentConfig, log *slog.Logger) (*assist.Service, error) {
-	deps := assist.ServiceDeps{Source: st, Tagger: m, Proposer: c.Proposer, Logger: log}
+	deps := assist.ServiceDeps{Source: st, Tagger: m, Proposer: c.Proposer, Context: c.Context, Logger: log}
 	if c.LLMURL != "" {
 		lc := assist.LLMConfig{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey}
 		switch c.LLMMask {
