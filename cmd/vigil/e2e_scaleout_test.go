@@ -64,10 +64,14 @@ func TestScaleOutExternalNATSAndPostgres(t *testing.T) {
 				t.Errorf("delete stream %s: %v", s, err)
 			}
 		}
-		// The incident correlator's (and stateful detectors') snapshots.
+		// The incident correlator's (and stateful detectors') snapshots and its lease.
 		if err := js.DeleteObjectStore(context.Background(), strings.ToUpper(prefix)+"_STATE"); err != nil &&
 			!errors.Is(err, jetstream.ErrBucketNotFound) && !errors.Is(err, jetstream.ErrStreamNotFound) {
 			t.Errorf("delete state bucket: %v", err)
+		}
+		if err := js.DeleteKeyValue(context.Background(), strings.ToUpper(prefix)+"_LEASES"); err != nil &&
+			!errors.Is(err, jetstream.ErrBucketNotFound) && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			t.Errorf("delete lease bucket: %v", err)
 		}
 		if _, err := pg.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
@@ -79,8 +83,8 @@ func TestScaleOutExternalNATSAndPostgres(t *testing.T) {
 	extra := []string{"--nats", natsURL, "--nats-prefix", prefix, "--db", pgURL, "--db-schema", schema,
 		"--stream-max-bytes", "67108864"}
 	a := startServer(t, t.TempDir(), freePort(t), extra...)
-	b := startServer(t, t.TempDir(), freePort(t), append(extra, "--no-incidents")...) // one correlator per deployment
-	b.token = a.token                                                                 // one database, one set of tokens
+	b := startServer(t, t.TempDir(), freePort(t), extra...)
+	b.token = a.token // one database, one set of tokens
 
 	run := "so" + suffix
 	for i, srv := range []*server{a, b, a, b} {

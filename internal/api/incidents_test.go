@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-soc/vigil/internal/assist"
 	"github.com/vigil-soc/vigil/internal/audit"
 	"github.com/vigil-soc/vigil/internal/auth"
 	"github.com/vigil-soc/vigil/internal/event"
@@ -158,5 +159,43 @@ func TestIncidentRoutesWithoutService(t *testing.T) {
 	resp, _ := a.do("PATCH", "/api/v1/incidents/x", a.tokens[auth.RoleAdmin], strings.NewReader(`{}`))
 	if resp.StatusCode != http.StatusNotImplemented {
 		t.Errorf("PATCH without a service: %d", resp.StatusCode)
+	}
+}
+
+// assistAdapter adapts assist.Service to Assistant as internal/app does.
+type assistAdapter struct{ s *assist.Service }
+
+func (a assistAdapter) Summarize(ctx context.Context, id, actor string) (any, error) {
+	return a.s.Summarize(ctx, id, actor)
+}
+
+func (a assistAdapter) Ask(ctx context.Context, r AskRequest, actor string) (any, error) {
+	return a.s.Ask(ctx, r.IncidentID, r.Entity, r.Question, actor)
+}
+
+func TestAssistRoutes(t *testing.T) {
+	a, mgr, st := incidentAPI(t)
+	a.srv.deps.Assistant = assistAdapter{assist.NewService(assist.ServiceDeps{Source: st, Tagger: mgr})}
+	an := a.tokens[auth.RoleAnalyst]
+	resp, body := a.do("POST", "/api/v1/incidents/"+incident.IDFor("fa")+"/summary", an, nil)
+	ans := decodeAs[assist.Answer](t, body)
+	if resp.StatusCode != 200 || ans.Analyst != "deterministic" || len(ans.Statements) == 0 || ans.Flags == nil {
+		t.Fatalf("summary: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := a.do("POST", "/api/v1/incidents/nope/summary", an, nil); resp.StatusCode != 404 {
+		t.Errorf("summary of an unknown incident: %d", resp.StatusCode)
+	}
+	for body, want := range map[string]int{
+		`{"entity":"user:jdoe42","question":"what happened?"}`:                   200,
+		`{"incident_id":"x","entity":"user:jdoe42","question":"q"}`:              422,
+		`{"entity":"jdoe42","question":"q"}`:                                     422,
+		`{"entity":"user:jdoe42","question":"  "}`:                               422,
+		`{"entity":"user:jdoe42","question":"q","close":true}`:                   400,
+		`{"incident_id":"` + incident.IDFor("fc") + `","question":"is it bad?"}`: 200,
+	} {
+		resp, b := a.do("POST", "/api/v1/assist/ask", an, strings.NewReader(body))
+		if resp.StatusCode != want {
+			t.Errorf("ask %s: %d %s, want %d", body, resp.StatusCode, b, want)
+		}
 	}
 }

@@ -18,14 +18,14 @@ import (
 // IncidentConfig tunes incident correlation and the AI analyst
 // (docs/incidents.md, docs/assist.md).
 type IncidentConfig struct {
-	// Off disables the incident correlator in this process (with --workers).
-	// A deployment must run exactly one correlator: several would split the
-	// findings between independent correlators.
+	// Off keeps this process out of the election of the incident
+	// correlator (with --workers). Whatever it says, one process at a time
+	// correlates: the one holding the "incidents" lease.
 	Off bool
 
 	Window    time.Duration // correlation window (0 = 24h)
 	HalfLife  time.Duration // entity risk half-life (0 = 12h)
-	Threshold float64       // entity risk that opens an incident (0 = 40)
+	Threshold float64       // entity risk that opens an incident (0 = 25)
 
 	LLMURL, LLMModel, LLMAPIKey string // OpenAI-compatible Chat Completions; empty URL = deterministic analyst
 	LLMMask                     string // PHI masking before the call: auto (default: on unless local), on, off
@@ -55,20 +55,27 @@ func newIncidentManager(st store.Store, c IncidentConfig, log *slog.Logger) *inc
 	return m
 }
 
-// runIncidents consumes FINDINGS into the manager until ctx is done.
+// incidentLeaseTTL: when the correlating process dies, another takes over
+// within this time.
+const incidentLeaseTTL = 15 * time.Second
+
+// runIncidents consumes FINDINGS into the manager until ctx is done, in the
+// one process of the deployment that holds the "incidents" lease.
 func runIncidents(ctx context.Context, m *incident.Manager, bus *pipeline.Bus) error {
 	consume := func(ctx context.Context, h incident.FindingHandler) error {
 		return bus.ConsumeFindings(ctx, incidentConsumer, func(ctx context.Context, fs []finding.Finding) error {
 			return h(ctx, fs)
 		})
 	}
-	return m.Run(ctx, consume, bus)
+	return bus.RunExclusive(ctx, incidentConsumer, incidentLeaseTTL, func(ctx context.Context) error {
+		return m.Run(ctx, consume, bus)
+	})
 }
 
 // newAssistant builds the AI analyst service: the LLM analyst when a URL is
 // configured, else the deterministic one.
 func newAssistant(st store.Store, m *incident.Manager, c IncidentConfig, log *slog.Logger) (*assist.Service, error) {
-	deps := assist.ServiceDeps{Source: st, Tagger: m, Proposer: c.Proposer, Logger: log}
+	deps := assist.ServiceDeps{Source: st, Tagger: m, Proposer: c.Proposer, Context: c.Context, Logger: log}
 	if c.LLMURL != "" {
 		lc := assist.LLMConfig{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey}
 		switch c.LLMMask {

@@ -70,6 +70,10 @@ type Evidence struct {
 	Events   []*event.Event
 	// Injections found in the evidence before any analyst ran.
 	Injections []Injection
+	// Assets is the hospital context of the devices, hosts and ips in the
+	// findings (key → attributes such as kind, department, criticality),
+	// when a ContextLookup is configured.
+	Assets map[string]map[string]string
 }
 
 // Analyst answers from evidence. Implementations must cite only ids in the

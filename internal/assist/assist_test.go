@@ -374,3 +374,41 @@ func TestAskAboutEntityAndErrors(t *testing.T) {
 		t.Error("both incident and entity accepted")
 	}
 }
+
+type fakeContext map[string]map[string]string
+
+func (f fakeContext) Lookup(_ context.Context, key string) (map[string]string, bool) {
+	v, ok := f[key]
+	return v, ok
+}
+
+func TestDeterministicWarnsAboutClinicalDevices(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	beacon := finding.Finding{ID: "f-beacon", Time: t0.Add(2 * time.Minute), Detector: "behavior",
+		RuleID: "behavior.device-beaconing", Title: "beaconing", Severity: finding.SeverityHigh, Confidence: 0.9,
+		Entities: event.Entities{Device: "AST-0042", User: "jdoe42"}, EventIDs: []string{"ev-login"}}
+	if _, err := f.st.PutFindings(ctx, []finding.Finding{beacon}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.mgr.HandleFindings(ctx, []finding.Finding{beacon}); err != nil {
+		t.Fatal(err)
+	}
+	lookup := fakeContext{"AST-0042": {"kind": "infusion_pump", "department": "ICU", "criticality": "1"},
+		"203.0.113.9": {"kind": "external"}}
+	svc := NewService(ServiceDeps{Source: f.st, Context: lookup})
+	a, err := svc.Summarize(ctx, f.inc, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warn *Statement
+	for i, st := range a.Statements {
+		if strings.Contains(st.Text, "life-sustaining") {
+			warn = &a.Statements[i]
+		}
+	}
+	if warn == nil || !strings.Contains(warn.Text, "AST-0042") || !strings.Contains(warn.Text, "infusion_pump") ||
+		!slices.Equal(warn.Citations, []string{"f-beacon"}) {
+		t.Fatalf("no clinical-device warning: %+v", a.Statements)
+	}
+}

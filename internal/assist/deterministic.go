@@ -46,6 +46,7 @@ func (Deterministic) Analyze(_ context.Context, ev *Evidence) (Answer, error) {
 	if st, ok := impactStatement(fs); ok {
 		a.Statements = append(a.Statements, st)
 	}
+	a.Statements = append(a.Statements, clinicalDeviceStatements(ev, fs)...)
 	a.Recommendations = recommend(ev, fs)
 	if ev.Question != "" {
 		a.Notes = append(a.Notes, "the deterministic analyst does not interpret free-form questions; this is its evidence summary")
@@ -204,4 +205,36 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// tierNames name the asset criticality tiers of assets.csv.
+var tierNames = map[string]string{"1": "life-sustaining", "2": "clinical-critical"}
+
+// clinicalDeviceStatements warn about tier 1–2 devices among the evidence:
+// containing them can interrupt care.
+func clinicalDeviceStatements(ev *Evidence, fs []finding.Finding) []Statement {
+	var out []Statement
+	keys := make([]string, 0, len(ev.Assets))
+	for k := range ev.Assets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		info := ev.Assets[key]
+		tier := tierNames[info["criticality"]]
+		if tier == "" {
+			continue
+		}
+		var cites []string
+		for _, f := range fs {
+			if f.Entities.Device == key || f.Entities.Host == key || f.Entities.SrcIP == key {
+				cites = append(cites, f.ID)
+			}
+		}
+		out = append(out, Statement{Text: fmt.Sprintf("%s is a %s device (criticality tier %s: %s, %s): "+
+			"any containment must be approved by clinical engineering and must not interrupt patient care.",
+			key, tier, info["criticality"], firstNonEmpty(info["kind"], "device"), firstNonEmpty(info["department"], "unknown department")),
+			Citations: cites})
+	}
+	return out
 }

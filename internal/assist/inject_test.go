@@ -1,9 +1,14 @@
 package assist
 
 import (
+	"context"
 	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/vigil-soc/vigil/internal/event"
+	"github.com/vigil-soc/vigil/internal/finding"
+	"github.com/vigil-soc/vigil/internal/store"
 )
 
 func TestScanText(t *testing.T) {
@@ -62,6 +67,53 @@ func FuzzFinalAnswer(f *testing.F) {
 		a, err := sess.finish(s)
 		if err == nil && a.Analyst != "llm" {
 			t.Fatalf("answer without analyst: %+v", a)
+		}
+	})
+}
+
+// errSource answers every read with an error (the fuzz target needs no data).
+type errSource struct{}
+
+func (errSource) GetIncident(context.Context, string) (store.Incident, error) {
+	return store.Incident{}, store.ErrNotFound
+}
+func (errSource) GetFinding(context.Context, string) (finding.Finding, error) {
+	return finding.Finding{}, store.ErrNotFound
+}
+func (errSource) ListFindings(context.Context, store.FindingQuery) (store.FindingPage, error) {
+	return store.FindingPage{}, store.ErrNotFound
+}
+func (errSource) GetEvent(context.Context, string) (*event.Event, error) {
+	return nil, store.ErrNotFound
+}
+func (errSource) SearchEvents(context.Context, store.EventQuery) (store.EventPage, error) {
+	return store.EventPage{}, store.ErrNotFound
+}
+
+// FuzzToolCall feeds arbitrary tool names and arguments (model output) to
+// the tool dispatcher: a result string, never a panic, never more than the
+// call limit executed.
+func FuzzToolCall(f *testing.F) {
+	f.Add("propose_action", `{"action":"disable_account","params":{"user":"x"},"reason":"r"}`)
+	f.Add("search_events", `{"query":"user.name:(("}`)
+	f.Add("close_incident", `{"id":1}`)
+	f.Add("entity_timeline", `[1,2]`)
+	f.Add("lookup_context", ``)
+	f.Fuzz(func(t *testing.T, name, args string) {
+		l, err := NewLLM(LLMConfig{URL: "http://127.0.0.1:1/v1", Model: "m"}, errSource{}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &session{l: l, ev: &Evidence{}, mask: NewMasker(MaskAll)}
+		var tc toolCall
+		tc.Function.Name, tc.Function.Arguments = name, args
+		for range 10 {
+			if out := s.call(context.Background(), tc); out == "" {
+				t.Fatal("empty tool result")
+			}
+		}
+		if len(s.props) > 5 {
+			t.Fatalf("%d proposals", len(s.props))
 		}
 	})
 }

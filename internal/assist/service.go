@@ -21,6 +21,7 @@ type Service struct {
 	det      Deterministic
 	tagger   Tagger
 	proposer ActionProposer
+	context  ContextLookup
 	log      *slog.Logger
 }
 
@@ -30,6 +31,7 @@ type ServiceDeps struct {
 	LLM      Analyst        // nil: the deterministic analyst answers
 	Tagger   Tagger         // nil: incidents are not tagged
 	Proposer ActionProposer // nil: proposals are rejected with a clear error
+	Context  ContextLookup  // nil: no asset context in answers
 	Logger   *slog.Logger
 }
 
@@ -38,7 +40,7 @@ func NewService(d ServiceDeps) *Service {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{src: d.Source, llm: d.LLM, tagger: d.Tagger, proposer: d.Proposer,
+	return &Service{src: d.Source, llm: d.LLM, tagger: d.Tagger, proposer: d.Proposer, context: d.Context,
 		log: d.Logger.With("component", "assist")}
 }
 
@@ -72,6 +74,7 @@ func (s *Service) Ask(ctx context.Context, incidentID, entity, question, actor s
 
 func (s *Service) run(ctx context.Context, ev *Evidence, actor string) Answer {
 	scanEvidence(ev)
+	s.lookupAssets(ctx, ev)
 	var a Answer
 	if s.llm != nil {
 		var err error
@@ -202,5 +205,29 @@ func (s *Service) flagIncident(ctx context.Context, ev *Evidence, actor string) 
 	if err := s.tagger.Tag(ctx, ev.Incident.ID, FlagPromptInjection, "assist", text); err != nil &&
 		!errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("tagging incident failed", "incident", ev.Incident.ID, "err", err)
+	}
+}
+
+// maxAssets bounds context look-ups per answer.
+const maxAssets = 20
+
+// lookupAssets fills ev.Assets from the hospital context.
+func (s *Service) lookupAssets(ctx context.Context, ev *Evidence) {
+	if s.context == nil {
+		return
+	}
+	ev.Assets = map[string]map[string]string{}
+	for _, f := range ev.Findings {
+		for _, key := range []string{f.Entities.Device, f.Entities.Host, f.Entities.SrcIP} {
+			if key == "" || len(ev.Assets) >= maxAssets {
+				continue
+			}
+			if _, done := ev.Assets[key]; done {
+				continue
+			}
+			if info, ok := s.context.Lookup(ctx, key); ok {
+				ev.Assets[key] = info
+			}
+		}
 	}
 }

@@ -21,8 +21,9 @@ type Config struct {
 	Window time.Duration
 	// HalfLife of entity risk. Default 12h.
 	HalfLife time.Duration
-	// Threshold of entity risk that opens an incident. Default 40 (one high
-	// finding of a high-level Sigma rule, two mediums, five lows).
+	// Threshold of entity risk that opens an incident. Default 25: a high
+	// finding or a confident medium one (confidence ≥ 0.84) opens one
+	// alone; doubtful mediums and lows need corroboration.
 	Threshold float64
 	// Kinds are the entity kinds findings are joined by. Default user, host,
 	// ip (source ip only), patient, device, email.
@@ -41,7 +42,7 @@ type Config struct {
 const (
 	DefaultWindow    = 24 * time.Hour
 	DefaultHalfLife  = 12 * time.Hour
-	DefaultThreshold = 40
+	DefaultThreshold = 25
 	DefaultHorizon   = 7 * 24 * time.Hour
 )
 

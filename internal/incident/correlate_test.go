@@ -35,10 +35,12 @@ func TestHighFindingOpensIncident(t *testing.T) {
 
 func TestLowFindingsAccumulateUntilThreshold(t *testing.T) {
 	c := NewCorrelator(Config{})
-	// 15 per low finding; threshold 40: the third within minutes crosses.
+	// 9 per low finding of confidence 0.6; threshold 25: the third within
+	// minutes crosses.
 	var chs []*Change
 	for i := range 3 {
 		f := fnd(fmt.Sprintf("l%d", i), time.Duration(i)*time.Minute, finding.SeverityLow, user("amy"))
+		f.Confidence = 0.6
 		chs = append(chs, c.Add(&f))
 	}
 	if chs[0] != nil || chs[1] != nil {

@@ -29,15 +29,17 @@ func (m *memState) LoadState(_ context.Context, name, version string) ([]byte, b
 	return d, ok, nil
 }
 
-// feed returns a ConsumeFunc that hands batches to the handler, then waits
-// for cancellation, like the durable consumer.
-func feed(batches ...[]finding.Finding) ConsumeFunc {
+// feed returns a ConsumeFunc that hands batches to the handler, closes
+// fed, then waits for cancellation, like the durable consumer.
+func feed(fed chan<- struct{}, batches ...[]finding.Finding) ConsumeFunc {
 	return func(ctx context.Context, h FindingHandler) error {
+		defer close(fed)
 		for _, b := range batches {
 			if err := h(ctx, b); err != nil {
 				return err
 			}
 		}
+		fed <- struct{}{}
 		<-ctx.Done()
 		return nil
 	}
@@ -54,14 +56,18 @@ func TestRunRestartResumes(t *testing.T) {
 		fnd("l2", time.Minute, finding.SeverityLow, user("amy")),
 		fnd("l3", 2*time.Minute, finding.SeverityLow, user("amy")),
 	}
+	for i := range lows {
+		lows[i].Confidence = 0.6 // 9 each: the third crosses 25
+	}
 	if _, err := st.PutFindings(context.Background(), lows); err != nil {
 		t.Fatal(err)
 	}
 	run := func(m *Manager, batch []finding.Finding) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
-		go func() { done <- m.Run(ctx, feed(batch), state) }()
-		time.Sleep(100 * time.Millisecond)
+		fed := make(chan struct{}, 1)
+		go func() { done <- m.Run(ctx, feed(fed, batch), state) }()
+		<-fed // the batch is handled
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)

@@ -17,6 +17,11 @@
 //   - VIGIL_FINDINGS, subject vigil.findings: detector findings as JSON, for
 //     the incident correlator; 7 days / 1 GiB.
 //
+// Beside the streams: the object store <PREFIX>_STATE keeps detector and
+// incident-correlator snapshots, and the KV bucket <PREFIX>_LEASES holds
+// leases (RunExclusive) so that one process at a time runs a singleton
+// such as the incident correlator, which consumes FINDINGS (ConsumeFindings).
+//
 // Tests and shared servers use another Prefix so that streams never meet.
 //
 // # Deduplication
