@@ -142,7 +142,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	for _, want := range []string{"demo: Vigil is running at http://127.0.0.1:", "admin.token", "/api/v1/findings",
-		"simulate: streamed", "demo: done:"} {
+		"simulate: streamed", "demo: done:", "ransomware-precursors", "false incidents per 100 users per day"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
