@@ -55,14 +55,16 @@ func TestSimulateCommand(t *testing.T) {
 
 // TestSimulateStreamAndEval streams a day into a real server and scores
 // it: the built-in log-clearing detector must find every ransomware
-// instance (its last step clears the Security log).
+// instance (its last step clears the Security log), and Vigil's own Sigma
+// rule for exports by people every bulk-export instance, while the nightly
+// exports of the service account stay unflagged.
 func TestSimulateStreamAndEval(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
 	}
-	srv := startServer(t, t.TempDir(), freePort(t))
+	srv := startServer(t, t.TempDir(), freePort(t), "--rules", filepath.Join("..", "..", "rules", "healthcare", "fhir_bulk_export_non_service_user.yml"))
 	out := filepath.Join(t.TempDir(), "sim")
-	stdout, stderr, code := vigil(t, "simulate", "--days", "1", "--seed", "5", "--scenarios", "ransomware-precursors,snoop-vip",
+	stdout, stderr, code := vigil(t, "simulate", "--days", "1", "--seed", "5", "--scenarios", "ransomware-precursors,snoop-vip,bulk-export",
 		"--start", time.Now().UTC().AddDate(0, 0, -2).Format("2006-01-02"),
 		"--out", out, "--to", "http://"+srv.addr, "--token", srv.token, "--speed", "max")
 	if code != 0 || !strings.Contains(stdout, "streamed") || !strings.Contains(stdout, "(0 rejected)") {
@@ -81,8 +83,9 @@ func TestSimulateStreamAndEval(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	var rep struct {
-		Labels    int `json:"labels"`
-		Scenarios []struct {
+		Labels           int      `json:"labels"`
+		FindingPrecision *float64 `json:"finding_precision"`
+		Scenarios        []struct {
 			Scenario string  `json:"scenario"`
 			Recall   float64 `json:"recall"`
 		} `json:"scenarios"`
@@ -96,13 +99,16 @@ func TestSimulateStreamAndEval(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatalf("eval --json: %v\n%s", err, stdout)
 		}
-		if recallOf(rep.Scenarios, "ransomware-precursors") == 1 {
+		if recallOf(rep.Scenarios, "ransomware-precursors") == 1 && recallOf(rep.Scenarios, "bulk-export") == 1 {
 			break
 		}
 		time.Sleep(time.Second)
 	}
-	if rep.Labels != 4 || recallOf(rep.Scenarios, "ransomware-precursors") != 1 {
+	if rep.Labels != 6 || recallOf(rep.Scenarios, "ransomware-precursors") != 1 || recallOf(rep.Scenarios, "bulk-export") != 1 {
 		t.Fatalf("eval: %+v\n%s", rep, srv.output.String())
+	}
+	if rep.FindingPrecision == nil || *rep.FindingPrecision != 1 {
+		t.Errorf("finding precision %v: the service account's nightly exports (or other benign events) were flagged", rep.FindingPrecision)
 	}
 	stdout, _, _ = vigil(t, "eval", "--labels", filepath.Join(out, "labels.jsonl"), "--server", "http://"+srv.addr, "--token", srv.token)
 	if !strings.Contains(stdout, "ransomware-precursors") || !strings.Contains(stdout, "benign EHR accesses without a finding") {
@@ -136,7 +142,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
 	for _, want := range []string{"demo: Vigil is running at http://127.0.0.1:", "admin.token", "/api/v1/findings",
-		"simulate: streamed", "demo: done:"} {
+		"simulate: streamed", "demo: done:", "ransomware-precursors", "false incidents per 100 users per day"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

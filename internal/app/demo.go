@@ -134,13 +134,18 @@ func demoRun(ctx context.Context, o DemoOptions, tmp, base, token string) error 
 	if err != nil {
 		return err
 	}
+	f, i := cnt.settle(ctx, 60*time.Second)
+	fmt.Fprintf(o.Out, "demo: done: %d events streamed, %d findings, %d incidents (%d labelled attack instances)\n",
+		cnt.sentN(), f, i, m.Labels)
+	fmt.Fprintf(o.Out, "demo: scored against the ground truth (vigil eval, docs/eval.md):\n\n")
+	if _, err := Eval(ctx, EvalOptions{Labels: filepath.Join(simDir, "labels.jsonl"), Server: base, Token: token,
+		Out: o.Out}); err != nil && ctx.Err() == nil {
+		fmt.Fprintf(o.Out, "demo: eval: %v\n", err)
+	}
 	if o.ExitAfterStream {
-		f, i := cnt.settle(ctx, 60*time.Second)
-		fmt.Fprintf(o.Out, "demo: done: %d events streamed, %d findings, %d incidents (%d labelled attack instances)\n",
-			cnt.sentN(), f, i, m.Labels)
 		return nil
 	}
-	fmt.Fprintf(o.Out, "demo: all data streamed; press Ctrl-C to stop\n")
+	fmt.Fprintf(o.Out, "\ndemo: all data streamed; press Ctrl-C to stop\n")
 	cnt.live(ctx, 5*time.Second)
 	return ctx.Err()
 }

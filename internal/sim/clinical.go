@@ -20,13 +20,14 @@ func (w *World) encountersPerDay() int { return max(20, w.prof.Patients/60) }
 func (w *World) buildEncounters(r *rand.Rand) {
 	for di := range ctxDays + w.days {
 		d := di - ctxDays
+		docs, nurses := w.splitDuty(d)
 		n := w.encountersPerDay()
 		for k := range n {
 			dep := weighted(r, deptWeight)
 			if w.surge(d) && k%3 == 0 {
 				dep = 0 // Emergency
 			}
-			w.addEncounter(r, d, dep)
+			w.addEncounter(r, d, dep, docs[dep], nurses[dep])
 		}
 	}
 	slices.SortStableFunc(w.encounters, func(a, b Encounter) int { return a.Start.Compare(b.Start) })
@@ -56,17 +57,24 @@ func (w *World) dayOf(t time.Time) int {
 	return int(math.Floor(t.Sub(w.start).Hours() / 24))
 }
 
-func (w *World) addEncounter(r *rand.Rand, d, dep int) {
-	duty := w.onDuty[d+ctxDays][dep]
-	var docs, nurses []int32
-	for _, s := range duty {
-		switch w.staff[s].Role {
-		case "physician", "resident":
-			docs = append(docs, s)
-		case "nurse", "float_nurse":
-			nurses = append(nurses, s)
+// splitDuty returns, per department, the physicians and residents and the
+// nurses on shift on day d.
+func (w *World) splitDuty(d int) (docs, nurses [][]int32) {
+	docs, nurses = make([][]int32, len(departments)), make([][]int32, len(departments))
+	for dep, duty := range w.onDuty[d+ctxDays] {
+		for _, s := range duty {
+			switch w.staff[s].Role {
+			case "physician", "resident":
+				docs[dep] = append(docs[dep], s)
+			case "nurse", "float_nurse":
+				nurses[dep] = append(nurses[dep], s)
+			}
 		}
 	}
+	return docs, nurses
+}
+
+func (w *World) addEncounter(r *rand.Rand, d, dep int, docs, nurses []int32) {
 	if len(docs) == 0 {
 		return // a department without a physician on shift sees nobody that day
 	}

@@ -319,3 +319,32 @@ func TestContextFilesListed(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditEventsValid checks the R4 AuditEvent required elements (type,
+// recorded, agent with requestor, source with observer) on every event.
+func TestAuditEventsValid(t *testing.T) {
+	s, _ := smallAll(t)
+	for i, l := range s.lines("events/auditevent.ndjson") {
+		var ae struct {
+			ResourceType string          `json:"resourceType"`
+			Type         json.RawMessage `json:"type"`
+			Recorded     time.Time       `json:"recorded"`
+			Agent        []struct {
+				Requestor *bool `json:"requestor"`
+				Who       struct {
+					Identifier struct{ System, Value string }
+				}
+			}
+			Source struct {
+				Observer *struct{ Display string }
+			}
+		}
+		if err := json.Unmarshal(l, &ae); err != nil {
+			t.Fatalf("auditevent.ndjson:%d: %v", i+1, err)
+		}
+		if ae.ResourceType != "AuditEvent" || len(ae.Type) == 0 || ae.Recorded.IsZero() || len(ae.Agent) == 0 ||
+			ae.Agent[0].Requestor == nil || ae.Source.Observer == nil || ae.Agent[0].Who.Identifier.System != "urn:vigil:user-id" {
+			t.Fatalf("auditevent.ndjson:%d: missing a required element: %s", i+1, l)
+		}
+	}
+}
