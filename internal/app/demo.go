@@ -25,7 +25,7 @@ type DemoOptions struct {
 	Days            int
 	Seed            uint64
 	Speed           string
-	Rules           []string // Sigma rules for the demo server (nil = rules/healthcare when present)
+	Rules           []string // Sigma rules for the demo server (nil = serve's default, builtin:healthcare)
 	Keep            bool     // keep the temporary directory
 	ExitAfterStream bool     // stop once the data is in and the counts settle (tests, CI)
 	Out             io.Writer
@@ -61,13 +61,20 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	if err != nil {
 		return err
 	}
+	// Simulate first: the server starts with the simulated hospital's mail
+	// configuration (own domain, executives, partners) for the phish detector.
+	days := max(o.Days, 1)
+	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -days) // recent: inside retention
+	simDir := filepath.Join(tmp, "sim")
+	if _, err := Simulate(ctx, SimulateOptions{Profile: o.Profile, Days: days, Seed: o.Seed, Scenarios: "all",
+		Start: start.Format("2006-01-02"), Out: simDir, Stdout: o.Out}); err != nil {
+		return err
+	}
 	cfg := Defaults()
 	cfg.DataDir, cfg.Listen, cfg.Out, cfg.Logger = filepath.Join(tmp, "data"), addr, o.Out, o.Logger
-	cfg.Rules = o.Rules
-	if cfg.Rules == nil {
-		if st, err := os.Stat(filepath.Join("rules", "healthcare")); err == nil && st.IsDir() {
-			cfg.Rules = []string{filepath.Join("rules", "healthcare")}
-		}
+	cfg.PhishConfig = filepath.Join(simDir, sim.MailConfigFile)
+	if o.Rules != nil {
+		cfg.Rules = o.Rules
 	}
 	srvCtx, stopServer := context.WithCancel(ctx)
 	defer stopServer()
@@ -83,7 +90,7 @@ func Demo(ctx context.Context, o DemoOptions) error {
 		return err
 	}
 	printWhere(o.Out, base, tokenPath, cfg.Rules)
-	err = demoRun(ctx, o, tmp, base, strings.TrimSpace(string(token)))
+	err = demoRun(ctx, o, simDir, base, strings.TrimSpace(string(token)))
 	stopServer()
 	if serr := <-serveErr; serr != nil && err == nil {
 		err = serr
@@ -106,13 +113,9 @@ func printWhere(out io.Writer, base, tokenPath string, rules []string) {
 	}
 }
 
-// demoRun simulates, streams and reports counts.
-func demoRun(ctx context.Context, o DemoOptions, tmp, base, token string) error {
-	days := max(o.Days, 1)
-	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -days) // recent: inside retention
-	simDir := filepath.Join(tmp, "sim")
-	m, err := Simulate(ctx, SimulateOptions{Profile: o.Profile, Days: days, Seed: o.Seed, Scenarios: "all",
-		Start: start.Format("2006-01-02"), Out: simDir, Stdout: o.Out})
+// demoRun streams the simulation in simDir and reports counts.
+func demoRun(ctx context.Context, o DemoOptions, simDir, base, token string) error {
+	m, err := readManifest(filepath.Join(simDir, "manifest.json"))
 	if err != nil {
 		return err
 	}

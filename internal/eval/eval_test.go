@@ -151,3 +151,18 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("ParseFindings type: %v", err)
 	}
 }
+
+// A lookalike sender written with a capital I (mercyheaIth.org) is the
+// same address as the lower-cased one a detector reports.
+func TestEmailEntitiesIgnoreCase(t *testing.T) {
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	l := Label{Scenario: "spear-phishing-bec", ID: "b-1", Start: at, End: at.Add(time.Hour),
+		Entities: Entities{Email: "ceo@mercyheaIth.org"}}
+	f := finding.Finding{ID: "f1", Time: at.Add(time.Minute)}
+	f.Entities.Email = "ceo@mercyheaith.org"
+	inc := store.Incident{ID: "i1", FindingIDs: []string{"f1"}, Entities: []string{"email:ceo@mercyheaith.org"}}
+	r := Score(Input{Labels: []Label{l}, Findings: []finding.Finding{f}, Incidents: []store.Incident{inc}})
+	if r.Detected != 1 || *r.IncidentPrecision != 1 {
+		t.Fatalf("detected %d, incident precision %v", r.Detected, *r.IncidentPrecision)
+	}
+}

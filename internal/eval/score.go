@@ -102,8 +102,11 @@ func Score(in Input) Report {
 func matches(l Label, f *finding.Finding) bool {
 	e, x := l.Entities, f.Entities
 	eq := func(a, b string) bool { return a != "" && a == b }
+	// Mail addresses compare without case: domains are case-insensitive
+	// and mail systems treat local parts so too (a lookalike such as
+	// mercyheaIth.org is seen as mercyheaith.org).
 	return eq(e.User, x.User) || eq(e.Patient, x.Patient) || eq(e.Host, x.Host) || eq(e.Device, x.Device) ||
-		eq(e.Email, x.Email) || eq(e.IP, x.SrcIP) || eq(e.IP, x.DstIP)
+		e.Email != "" && strings.EqualFold(e.Email, x.Email) || eq(e.IP, x.SrcIP) || eq(e.IP, x.DstIP)
 }
 
 func inWindow(l Label, t time.Time) bool {
@@ -159,7 +162,7 @@ func labelKeys(l Label) []string {
 	add("host", e.Host)
 	add("ip", e.IP)
 	add("device", e.Device)
-	add("email", e.Email)
+	add("email", strings.ToLower(e.Email))
 	return out
 }
 

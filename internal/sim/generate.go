@@ -78,6 +78,9 @@ func Generate(o Options, out Sink) (*Manifest, error) {
 	if err := writeContext(w, out, m); err != nil {
 		return nil, err
 	}
+	if err := writeMailConfig(w, out); err != nil {
+		return nil, err
+	}
 	ev, err := openEventFiles(out)
 	if err != nil {
 		return nil, err
