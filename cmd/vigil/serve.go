@@ -48,6 +48,7 @@ func newServeCmd() *cobra.Command {
 	f.StringSliceVar(&cfg.Rules, "rules", nil, "Sigma rule files or directories (repeatable or comma-separated); reload with SIGHUP or POST /api/v1/rules/reload")
 	f.StringVar(&cfg.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML: name -> values) for the expand modifier")
 	f.StringVar(&cfg.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML pipeline file")
+	f.StringVar(&cfg.TimeZone, "timezone", "", "the hospital's IANA time zone (e.g. America/New_York) for behaviour analytics days and hours; empty = UTC")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// BehaviorDirectory gives the behavior detector roles, departments and
 	// asset kinds (nil: none yet; the wiring adapts the hospital context).
 	BehaviorDirectory behavior.Directory
+	// TimeZone is the hospital's IANA time zone ("" = UTC): the behavior
+	// detector's calendar days and the hours its explanations print.
+	TimeZone string
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go
