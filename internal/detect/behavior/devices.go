@@ -114,7 +114,7 @@ func (d *Detector) onNetwork(x *evctx) {
 	}
 	d.lateral(x, s, a, port, proto, dstIP)
 	warm := int(s.Days) >= d.cfg.DeviceMinDays && int(s.Conns) >= d.cfg.DeviceMinConn
-	if port != "" || proto != "" {
+	if (port != "" || proto != "") && !ephemeral(port) {
 		if s.Ports.Add(hash32(proto+"/"+port), maxDevicePorts) && warm && !userDriven[a.kind] {
 			d.novelty(x, s, a, "device-new-port", "Device used a new protocol or port",
 				fmt.Sprintf("protocol %s port %s to %s", orDash(proto), orDash(port), orDash(dstIP)), len(s.Ports.H))
@@ -201,4 +201,11 @@ func (d *Detector) volume(x *evctx, s *deviceState, a asset) {
 		techniques:  []string{"T1048"},
 		tags:        []string{"kb_today:" + strconv.FormatUint(uint64(s.KBToday), 10)},
 		explanation: fmt.Sprintf("The %s has sent %.1f MB today.", a, float64(s.KBToday)/1024)})
+}
+
+// ephemeral reports a port of the IANA dynamic range (49152-65535): the
+// client side of a conversation, never a service a device chose to use.
+func ephemeral(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 49152
 }

@@ -135,8 +135,9 @@ func TestDeviceNewDestinationAndPort(t *testing.T) {
 	if np := only(fs, "device-new-port"); len(np) != 1 || !strings.Contains(np[0].Explanation, "protocol ssh port 22") {
 		t.Fatalf("new port: %s", rules(fs))
 	}
-	// again: no longer new
-	if fs := run(d, flow(t, at.Add(2*time.Minute), "AST-0042", "", pumpIP, engineIP, 22, "ssh", 100)); len(fs) != 0 {
+	// again: no longer new; a reply to an ephemeral port is no service
+	if fs := run(d, flow(t, at.Add(2*time.Minute), "AST-0042", "", pumpIP, engineIP, 22, "ssh", 100),
+		flow(t, at.Add(3*time.Minute), "AST-0042", "", pumpIP, engineIP, 51515, "", 100)); len(fs) != 0 {
 		t.Fatalf("repeat flagged: %s", rules(fs))
 	}
 }
