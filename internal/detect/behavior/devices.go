@@ -21,18 +21,23 @@ const (
 
 // deviceState is what the detector keeps per device (asset).
 type deviceState struct {
-	Last     int64
-	Day      int32
-	Days     uint16 // active days seen
-	Conns    uint32
-	Dests    Set    // external destinations (domain, else ip)
-	Ports    Set    // protocol/port pairs
-	KBToday  uint32 // KB sent today
-	MBRing   Ring   // MB sent per active day
-	MBStat   [2]float32
-	Flags    uint8
-	LastDest string // evidence of the last novelty, kept short
+	Last    int64
+	Day     int32
+	Days    uint16 // active days seen
+	Conns   uint32
+	Dests   Set    // external destinations (domain, else ip)
+	Ports   Set    // protocol/port pairs
+	KBToday uint32 // KB sent today
+	MBRing  Ring   // MB sent per active day
+	MBStat  [2]float32
+	Flags   uint8
+	Novel   uint8 // novelty findings today
 }
+
+// maxNoveltyPerDay bounds a device's new-destination and new-port findings
+// per day: a device that starts talking to many new places is reported, and
+// an analyst needs five examples, not hundreds.
+const maxNoveltyPerDay = 5
 
 func (s *deviceState) lastSeen() int64 { return s.Last }
 
@@ -144,7 +149,7 @@ func (d *Detector) device(x *evctx, key string) *deviceState {
 	if day > s.Day {
 		s.MBRing.Push(s.KBToday / 1024)
 		s.MBStat = stat32(s.MBRing.Stats())
-		s.Day, s.KBToday, s.Flags = day, 0, 0
+		s.Day, s.KBToday, s.Flags, s.Novel = day, 0, 0, 0
 		s.Days++
 	}
 	s.Last = max(s.Last, x.t.Unix())
@@ -152,6 +157,10 @@ func (d *Detector) device(x *evctx, key string) *deviceState {
 }
 
 func (d *Detector) novelty(x *evctx, s *deviceState, a asset, rule, title, what string, known int) {
+	if s.Novel >= maxNoveltyPerDay {
+		return
+	}
+	s.Novel++
 	sev, conf := finding.SeverityLow, 0.4
 	if a.medical() {
 		sev, conf = finding.SeverityMedium, 0.6

@@ -216,3 +216,20 @@ func TestLateralFanout(t *testing.T) {
 		t.Fatalf("near misses flagged: %s", fs[0].Explanation)
 	}
 }
+
+func TestDeviceNoveltyIsCappedPerDay(t *testing.T) {
+	d := New(Config{Directory: pumpDir()})
+	run(d, pumpRoutine(t, 2)...)
+	at := t0.Add(2*24*time.Hour + time.Hour)
+	var evs []*event.Event
+	for i := 0; i < 12; i++ {
+		evs = append(evs, flow(t, at.Add(time.Duration(i)*time.Second), "AST-0042", "", pumpIP, fmt.Sprintf("192.0.2.%d", 100+i), 443, "https", 100))
+	}
+	if fs := only(run(d, evs...), "device-new-destination"); len(fs) != maxNoveltyPerDay {
+		t.Fatalf("%d new-destination findings, want %d", len(fs), maxNoveltyPerDay)
+	}
+	// the next day reports again
+	if fs := run(d, flow(t, at.Add(24*time.Hour), "AST-0042", "", pumpIP, "192.0.2.250", 443, "https", 100)); len(only(fs, "device-new-destination")) != 1 {
+		t.Fatalf("next day: %s", rules(fs))
+	}
+}
