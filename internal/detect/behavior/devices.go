@@ -198,7 +198,7 @@ func (d *Detector) volume(x *evctx, s *deviceState, a asset) {
 		return
 	}
 	b := baseline{Med: float64(s.MBStat[0]), MAD: float64(s.MBStat[1]), N: int(s.MBRing.N),
-		Source: fmt.Sprintf("this device's last %d active days (MB/day)", s.MBRing.N)}
+		Whose: "this device's", Unit: " (MB/day)"}
 	score, ok := anomalous(&d.cfg, b, float64(s.KBToday)/1024, int(d.cfg.VolumeMinMB), 1<<31)
 	if !ok {
 		return

@@ -18,20 +18,22 @@ const chainEvidence = 4
 func (d *Detector) onEHR(x *evctx) {
 	name := x.ev.Entities.User
 	failed := x.get("event.outcome") == "failure"
+	ip := x.ev.Entities.SrcIP
+	bySource := func() string { return "source " + ip }
 	if name == "" {
-		if ip := x.ev.Entities.SrcIP; ip != "" {
+		if ip != "" {
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), failed, 0)
+			d.enumeration(x, &s.Enum, &s.Seq, bySource, failed, 0)
 		}
 		return
 	}
 	u := d.user(x, name)
 	d.roll(x, name, u)
-	d.enumeration(x, &u.Enum, &u.Seq, "user "+d.who(name), failed, 0)
+	d.enumeration(x, &u.Enum, &u.Seq, func() string { return "user " + d.who(name) }, failed, 0)
 	if failed {
-		if ip := x.ev.Entities.SrcIP; ip != "" { // one address rotating accounts
+		if ip != "" { // one address rotating accounts
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), true, 2)
+			d.enumeration(x, &s.Enum, &s.Seq, bySource, true, 2)
 		}
 		return
 	}
