@@ -23,7 +23,7 @@ type userState struct {
 	DayCount  uint32 // distinct patients today
 	HourCount uint32 // patients first opened today within the current hour
 	MaxHour   uint32 // largest HourCount today
-	Exports   uint32 // export events today
+	Exports   uint32 // patient records exported today
 	Flags     uint8
 	Evid      Evidence // recent EHR events
 
