@@ -61,6 +61,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.Playbooks, "playbooks", "", "directory of response playbooks (YAML) added to the built-in ones")
 	f.StringVar(&cfg.Actions, "actions", "", "actions file (YAML): response connectors; secrets as env:NAME or file:PATH (none = dry-run)")
 	f.BoolVar(&cfg.DryRun, "dry-run", false, "automated response records what it would do and executes nothing")
+	f.StringVar(&cfg.TimeZone, "timezone", "", "the hospital's IANA time zone (e.g. America/New_York) for behaviour analytics days and hours; empty = UTC")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	return cmd
 }

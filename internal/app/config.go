@@ -54,6 +54,9 @@ type Config struct {
 	DryRun      bool                  // record what playbooks would do, execute nothing
 	Safety      respond.SafetyContext // patient-safety guard's context (nil = fail closed)
 	IncidentLog respond.IncidentLog   // incident timeline (nil = none)
+	// TimeZone is the hospital's IANA time zone ("" = UTC): the behavior
+	// detector's calendar days and the hours its explanations print.
+	TimeZone string
 
 	Logger *slog.Logger
 	Out    io.Writer // where operator messages (token path, addresses) go

@@ -22,7 +22,11 @@ import (
 // server can reload it.
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
 	ds := []detect.Detector{logclear.New()}
-	ds = append(ds, behaviorDetector(cfg))
+	bd, err := behaviorDetector(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds = append(ds, bd)
 	if pd, err := phishDetector(cfg); err != nil {
 		return nil, nil, err
 	} else {

@@ -87,8 +87,18 @@ func median(s []float64) float64 {
 type baseline struct {
 	Med, MAD float64
 	N        int
-	Source   string
-	Cold     bool // no baseline: only the absolute cold floor applies
+	Whose    string // "this user's", "this device's" or "" for a peer group
+	Group    string // the peer group key when Whose is ""
+	Unit     string // appended to the window, e.g. " (MB/day)"
+	Cold     bool   // no baseline: only the absolute cold floor applies
+}
+
+// source says where the baseline came from (formatted only for findings).
+func (b baseline) source() string {
+	if b.Whose == "" {
+		return fmt.Sprintf("peer group %s (%d member-days)", b.Group, b.N)
+	}
+	return fmt.Sprintf("%s last %d active days%s", b.Whose, b.N, b.Unit)
 }
 
 // scale is the robust standard deviation 1.4826·MAD, floored at the Poisson
@@ -106,7 +116,7 @@ func (b baseline) String() string {
 	if b.Cold {
 		return "no baseline yet (cold-start floor)"
 	}
-	return fmt.Sprintf("median %.0f, MAD %.1f over %s", b.Med, b.MAD, b.Source)
+	return fmt.Sprintf("median %.0f, MAD %.1f over %s", b.Med, b.MAD, b.source())
 }
 
 // anomalous reports whether x departs from b: robust z at least cfg

@@ -116,3 +116,32 @@ func BenchmarkStatePerEntity(b *testing.B) {
 		runtime.KeepAlive(d)
 	}
 }
+
+// BenchmarkSnapshot reports the time to snapshot and restore the state of
+// 5,000 users with a week of history, per entity.
+func BenchmarkSnapshot(b *testing.B) {
+	d := New(Config{})
+	ctx := context.Background()
+	emit := func(finding.Finding) {}
+	for day := 0; day < 7; day++ {
+		for k := 0; k < 30; k++ {
+			at := t0.Add(time.Duration(day)*24*time.Hour + 8*time.Hour + time.Duration(k)*15*time.Minute)
+			for u := 0; u < 5000; u++ {
+				d.Detect(ctx, benchEHR(at, fmt.Sprintf("user%05d", u), fmt.Sprintf("pat-%06d", (u*31+k*977+day*7)%100000), "read"), emit)
+			}
+		}
+	}
+	n := d.Entities()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		snap, err := d.Snapshot()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := New(Config{}).Restore(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*n), "ns/entity")
+}

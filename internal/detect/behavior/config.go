@@ -21,11 +21,11 @@ type Directory interface {
 // its default (see Defaults); docs/behavior.md justifies each default.
 type Config struct {
 	Directory Directory      // nil: no peer groups, devices known by device.id only
-	Location  *time.Location // local time of the hospital for off-hours; default UTC
+	Location  *time.Location // the hospital's time zone: where days end, hours printed; default UTC
 
-	MaxEntities   int           // users + devices + sources kept; default 200,000
+	MaxEntities   int           // state entries of all kinds (users, devices, sources, pairs, groups…); default 200,000
 	IdleExpiry    time.Duration // state of an entity idle this long (event time) is dropped; default 30 days
-	BaselineDays  int           // active days a baseline spans (sliding window); fixed at 14
+	BaselineDays  int           // active days a baseline spans (sliding window); always 14 (ringLen), informational
 	MinOwnDays    int           // active days before an entity's own baseline is used; default 5
 	MinPeerDays   int           // member-days before a peer baseline is used; default 20
 	ZThreshold    float64       // robust z at or above which a count is anomalous; default 4

@@ -21,18 +21,23 @@ const (
 
 // deviceState is what the detector keeps per device (asset).
 type deviceState struct {
-	Last     int64
-	Day      int32
-	Days     uint16 // active days seen
-	Conns    uint32
-	Dests    Set    // external destinations (domain, else ip)
-	Ports    Set    // protocol/port pairs
-	KBToday  uint32 // KB sent today
-	MBRing   Ring   // MB sent per active day
-	MBStat   [2]float32
-	Flags    uint8
-	LastDest string // evidence of the last novelty, kept short
+	Last    int64
+	Day     int32
+	Days    uint16 // active days seen
+	Conns   uint32
+	Dests   Set    // external destinations (domain, else ip)
+	Ports   Set    // protocol/port pairs
+	KBToday uint32 // KB sent today
+	MBRing  Ring   // MB sent per active day
+	MBStat  [2]float32
+	Flags   uint8
+	Novel   uint8 // novelty findings today
 }
+
+// maxNoveltyPerDay bounds a device's new-destination and new-port findings
+// per day: a device that starts talking to many new places is reported, and
+// an analyst needs five examples, not hundreds.
+const maxNoveltyPerDay = 5
 
 func (s *deviceState) lastSeen() int64 { return s.Last }
 
@@ -114,7 +119,7 @@ func (d *Detector) onNetwork(x *evctx) {
 	}
 	d.lateral(x, s, a, port, proto, dstIP)
 	warm := int(s.Days) >= d.cfg.DeviceMinDays && int(s.Conns) >= d.cfg.DeviceMinConn
-	if port != "" || proto != "" {
+	if (port != "" || proto != "") && !ephemeral(port) {
 		if s.Ports.Add(hash32(proto+"/"+port), maxDevicePorts) && warm && !userDriven[a.kind] {
 			d.novelty(x, s, a, "device-new-port", "Device used a new protocol or port",
 				fmt.Sprintf("protocol %s port %s to %s", orDash(proto), orDash(port), orDash(dstIP)), len(s.Ports.H))
@@ -144,7 +149,7 @@ func (d *Detector) device(x *evctx, key string) *deviceState {
 	if day > s.Day {
 		s.MBRing.Push(s.KBToday / 1024)
 		s.MBStat = stat32(s.MBRing.Stats())
-		s.Day, s.KBToday, s.Flags = day, 0, 0
+		s.Day, s.KBToday, s.Flags, s.Novel = day, 0, 0, 0
 		s.Days++
 	}
 	s.Last = max(s.Last, x.t.Unix())
@@ -152,6 +157,10 @@ func (d *Detector) device(x *evctx, key string) *deviceState {
 }
 
 func (d *Detector) novelty(x *evctx, s *deviceState, a asset, rule, title, what string, known int) {
+	if s.Novel >= maxNoveltyPerDay {
+		return
+	}
+	s.Novel++
 	sev, conf := finding.SeverityLow, 0.4
 	if a.medical() {
 		sev, conf = finding.SeverityMedium, 0.6
@@ -189,7 +198,7 @@ func (d *Detector) volume(x *evctx, s *deviceState, a asset) {
 		return
 	}
 	b := baseline{Med: float64(s.MBStat[0]), MAD: float64(s.MBStat[1]), N: int(s.MBRing.N),
-		Source: fmt.Sprintf("this device's last %d active days (MB/day)", s.MBRing.N)}
+		Whose: "this device's", Unit: " (MB/day)"}
 	score, ok := anomalous(&d.cfg, b, float64(s.KBToday)/1024, int(d.cfg.VolumeMinMB), 1<<31)
 	if !ok {
 		return
@@ -201,4 +210,11 @@ func (d *Detector) volume(x *evctx, s *deviceState, a asset) {
 		techniques:  []string{"T1048"},
 		tags:        []string{"kb_today:" + strconv.FormatUint(uint64(s.KBToday), 10)},
 		explanation: fmt.Sprintf("The %s has sent %.1f MB today.", a, float64(s.KBToday)/1024)})
+}
+
+// ephemeral reports a port of the IANA dynamic range (49152-65535): the
+// client side of a conversation, never a service a device chose to use.
+func ephemeral(port string) bool {
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 49152
 }

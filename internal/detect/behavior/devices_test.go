@@ -135,8 +135,9 @@ func TestDeviceNewDestinationAndPort(t *testing.T) {
 	if np := only(fs, "device-new-port"); len(np) != 1 || !strings.Contains(np[0].Explanation, "protocol ssh port 22") {
 		t.Fatalf("new port: %s", rules(fs))
 	}
-	// again: no longer new
-	if fs := run(d, flow(t, at.Add(2*time.Minute), "AST-0042", "", pumpIP, engineIP, 22, "ssh", 100)); len(fs) != 0 {
+	// again: no longer new; a reply to an ephemeral port is no service
+	if fs := run(d, flow(t, at.Add(2*time.Minute), "AST-0042", "", pumpIP, engineIP, 22, "ssh", 100),
+		flow(t, at.Add(3*time.Minute), "AST-0042", "", pumpIP, engineIP, 51515, "", 100)); len(fs) != 0 {
 		t.Fatalf("repeat flagged: %s", rules(fs))
 	}
 }
@@ -213,5 +214,22 @@ func TestLateralFanout(t *testing.T) {
 	}
 	if fs := only(run(d, evs...), "device-lateral"); len(fs) != 0 {
 		t.Fatalf("near misses flagged: %s", fs[0].Explanation)
+	}
+}
+
+func TestDeviceNoveltyIsCappedPerDay(t *testing.T) {
+	d := New(Config{Directory: pumpDir()})
+	run(d, pumpRoutine(t, 2)...)
+	at := t0.Add(2*24*time.Hour + time.Hour)
+	var evs []*event.Event
+	for i := 0; i < 12; i++ {
+		evs = append(evs, flow(t, at.Add(time.Duration(i)*time.Second), "AST-0042", "", pumpIP, fmt.Sprintf("192.0.2.%d", 100+i), 443, "https", 100))
+	}
+	if fs := only(run(d, evs...), "device-new-destination"); len(fs) != maxNoveltyPerDay {
+		t.Fatalf("%d new-destination findings, want %d", len(fs), maxNoveltyPerDay)
+	}
+	// the next day reports again
+	if fs := run(d, flow(t, at.Add(24*time.Hour), "AST-0042", "", pumpIP, "192.0.2.250", 443, "https", 100)); len(only(fs, "device-new-destination")) != 1 {
+		t.Fatalf("next day: %s", rules(fs))
 	}
 }

@@ -3,6 +3,7 @@ package behavior
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/vigil-soc/vigil/internal/finding"
 )
@@ -18,20 +19,22 @@ const chainEvidence = 4
 func (d *Detector) onEHR(x *evctx) {
 	name := x.ev.Entities.User
 	failed := x.get("event.outcome") == "failure"
+	ip := x.ev.Entities.SrcIP
+	bySource := func() string { return "source " + ip }
 	if name == "" {
-		if ip := x.ev.Entities.SrcIP; ip != "" {
+		if ip != "" {
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), failed, 0)
+			d.enumeration(x, &s.Enum, &s.Seq, bySource, failed, 0)
 		}
 		return
 	}
 	u := d.user(x, name)
 	d.roll(x, name, u)
-	d.enumeration(x, &u.Enum, &u.Seq, "user "+d.who(name), failed, 0)
+	d.enumeration(x, &u.Enum, &u.Seq, func() string { return "user " + d.who(name) }, failed, 0)
 	if failed {
-		if ip := x.ev.Entities.SrcIP; ip != "" { // one address rotating accounts
+		if ip != "" { // one address rotating accounts
 			s := d.source(x, ip)
-			d.enumeration(x, &s.Enum, &s.Seq, fmt.Sprintf("source %s", ip), true, 2)
+			d.enumeration(x, &s.Enum, &s.Seq, bySource, true, 2)
 		}
 		return
 	}
@@ -45,7 +48,7 @@ func (d *Detector) onEHR(x *evctx) {
 		d.checkMass(x, name, u)
 	}
 	if x.get("event.action") == "export" {
-		u.Exports++
+		u.Exports += exportedPatients(x)
 		d.checkExport(x, name, u)
 	}
 }
@@ -89,10 +92,10 @@ func (d *Detector) checkExport(x *evctx, name string, u *userState) {
 	u.Flags |= flagExport
 	sev, conf := severityFor(&d.cfg, score)
 	x.report(report{rule: "export-volume", title: "Unusual volume of EHR exports",
-		sev: sev, conf: conf, score: score, baseline: "exports per day: " + b.String(),
+		sev: sev, conf: conf, score: score, baseline: "patient records exported per day: " + b.String(),
 		evidence: u.Evid.List(x.ev.ID), techniques: []string{"T1213", "T1567"},
 		tags:        []string{fmt.Sprintf("exports_today:%d", u.Exports)},
-		explanation: fmt.Sprintf("User %s ran %d EHR exports today.", d.who(name), u.Exports)})
+		explanation: fmt.Sprintf("User %s exported %d patient records from the EHR today.", d.who(name), u.Exports)})
 }
 
 // activity judges and learns the time of day / day of week of each new
@@ -182,4 +185,18 @@ func (d *Detector) judgeHour(x *evctx, name string, u *userState, g *groupState,
 
 func weekday(d int) string {
 	return [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}[d%7]
+}
+
+// exportedPatients is how many patient records one export AuditEvent names
+// (entity what.reference "Patient/…"); an export naming none (a group or
+// system export) counts as one.
+func exportedPatients(x *evctx) uint32 {
+	var n uint32
+	for i := range x.ev.Fields {
+		f := &x.ev.Fields[i]
+		if f.Key == "fhir.entity.what.reference" && strings.HasPrefix(f.Value, "Patient/") {
+			n++
+		}
+	}
+	return max(n, 1)
 }

@@ -209,3 +209,23 @@ func TestFHIREnumerationAcrossAccounts(t *testing.T) {
 		t.Fatalf("single account: %s", rules(fs))
 	}
 }
+
+func TestExportVolumeCountsPatientsPerExport(t *testing.T) {
+	d := New(Config{})
+	run(d, history(t, "drjones", 6, 15)...)
+	var ents []string
+	for i := 0; i < 60; i++ {
+		ents = append(ents, fmt.Sprintf(`{"what":{"reference":"Patient/pat-%06d"}}`, 300000+i*11))
+	}
+	raw := fmt.Sprintf(`{"resourceType":"AuditEvent","id":"bulk-1","type":{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"110106"},
+"action":"R","recorded":%q,"outcome":"0","agent":[{"who":{"identifier":{"value":"drjones"}},"requestor":true,"network":{"address":"10.9.9.9","type":"2"}}],
+"entity":[%s]}`, t0.Add(6*24*time.Hour+time.Hour).Format(time.RFC3339), strings.Join(ents, ","))
+	ev := new(event.Event)
+	if err := decoders.Decode(event.FormatFHIR, []byte(raw), ev); err != nil {
+		t.Fatal(err)
+	}
+	fs := only(run(d, ev), "export-volume")
+	if len(fs) != 1 || !hasTag(fs[0], "exports_today:60") || len(fs[0].EventIDs) == 0 {
+		t.Fatalf("one export of 60 patients: %v", fs)
+	}
+}

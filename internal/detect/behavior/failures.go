@@ -158,7 +158,7 @@ func (d *Detector) spray(x *evctx, s *sourceState, user, ip string, now int64) {
 // minUsers > 0 (a source whose events name users) it reports only when the
 // window's failures came from at least minUsers accounts: one account's
 // enumeration is reported on the user already.
-func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor string, failed bool, minUsers int) {
+func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor func() string, failed bool, minUsers int) {
 	now, win := x.t.Unix(), int64(d.cfg.EnumWindow.Seconds())
 	num, hasNum := trailingNumber(x.ev.Entities.Patient)
 	step := hasNum && pos.T != 0 && now-pos.T <= win && (num == pos.Num+1 || num == pos.Num-1)
@@ -218,7 +218,7 @@ func (d *Detector) enumeration(x *evctx, ep **enumState, pos *seqPos, actor stri
 		baseline: fmt.Sprintf("thresholds %d failed reads or %d sequential ids in %s",
 			d.cfg.EnumFailures, d.cfg.EnumSequence, d.cfg.EnumWindow),
 		tags:        []string{"failed_reads:" + strconv.Itoa(int(e.Fails)), "sequential_run:" + strconv.Itoa(int(e.Run+1))},
-		explanation: fmt.Sprintf("The %s requested %s.", actor, what)})
+		explanation: fmt.Sprintf("The %s requested %s.", actor(), what)})
 }
 
 // trailingNumber parses the digits that end a patient id ("pat-000123" →

@@ -53,3 +53,24 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRestore: damaged snapshots are an error or a usable state, never a
+// panic in Restore or in the Detect calls after it.
+func FuzzRestore(f *testing.F) {
+	d := New(Config{})
+	for i := 0; i < 3; i++ {
+		d.Detect(context.Background(), benchEHR(t0.Add(time.Duration(i)*24*time.Hour), "u1", "pat-000001", "export"), func(finding.Finding) {})
+	}
+	good, _ := d.Snapshot()
+	f.Add(good)
+	f.Add([]byte("junk"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := New(Config{})
+		if err := d.Restore(data); err != nil {
+			return
+		}
+		for i := 0; i < 3; i++ {
+			d.Detect(context.Background(), benchEHR(t0.Add(time.Duration(i)*25*time.Hour), "u1", "pat-000002", "export"), func(finding.Finding) {})
+		}
+	})
+}

@@ -70,3 +70,17 @@ func TestOffHoursWarmUpAndPeers(t *testing.T) {
 		t.Fatalf("peer hours not used: %v", fs)
 	}
 }
+
+func TestOffHoursInHospitalTime(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	d := New(Config{Location: ny})
+	run(d, shifts(t, "dayworker", 10, 13, 8)...) // 13:00-21:00 UTC = 08:00-16:00 EST
+	at := t0.Add(10*24*time.Hour + 7*time.Hour + 30*time.Minute)
+	fs := only(run(d, auditEvent(t, at, "dayworker", "10.1.1.1", "pat-000042", "read", "0")), "off-hours")
+	if len(fs) != 1 || !hasTag(fs[0], "hour:02") || !strings.Contains(fs[0].Explanation, "at 02:00 on a Thursday") {
+		t.Fatalf("local hour: %v", fs)
+	}
+}

@@ -143,6 +143,9 @@ func (d *Detector) Restore(data []byte) error {
 		return fmt.Errorf("behavior restore: %w", err)
 	}
 	st.fillNil()
+	if err := st.valid(); err != nil {
+		return fmt.Errorf("behavior restore: %w", err)
+	}
 	d.mu.Lock()
 	d.st = st
 	d.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,17 @@ func TestRestoreRejectsBadSnapshots(t *testing.T) {
 	}
 	if d.Entities() != before {
 		t.Fatal("a failed restore changed the state")
+	}
+	// out-of-range indexes (a foreign or damaged snapshot) are rejected
+	bad := New(Config{})
+	run(bad, history(t, "x", 2, 5)...)
+	bad.st.Users["x"].DayRing.N = 200
+	data, err := bad.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Restore(data); err == nil || !strings.Contains(err.Error(), "bad ring") {
+		t.Fatalf("bad ring restored: %v", err)
 	}
 	// empty state round-trips
 	e, _ := New(Config{}).Snapshot()

@@ -1,9 +1,5 @@
 package behavior
 
-import (
-	"fmt"
-)
-
 // maxDayPatients bounds the distinct-patient set of one user's day; beyond
 // it the day count saturates (such a day is already far above any baseline).
 const maxDayPatients = 4096
@@ -27,7 +23,7 @@ type userState struct {
 	DayCount  uint32 // distinct patients today
 	HourCount uint32 // patients first opened today within the current hour
 	MaxHour   uint32 // largest HourCount today
-	Exports   uint32 // export events today
+	Exports   uint32 // patient records exported today
 	Flags     uint8
 	Evid      Evidence // recent EHR events
 
@@ -135,13 +131,13 @@ func (d *Detector) roll(x *evctx, name string, u *userState) {
 func (d *Detector) baselineOf(r *Ring, own [2]float32, g *groupState, gkey string, peer func(*groupState) ([2]float32, int)) baseline {
 	if int(r.N) >= d.cfg.MinOwnDays {
 		return baseline{Med: float64(own[0]), MAD: float64(own[1]), N: int(r.N),
-			Source: fmt.Sprintf("this user's last %d active days", r.N)}
+			Whose: "this user's"}
 	}
 	if g != nil {
 		g.stats()
 		if st, n := peer(g); n >= d.cfg.MinPeerDays {
 			return baseline{Med: float64(st[0]), MAD: float64(st[1]), N: n,
-				Source: fmt.Sprintf("peer group %s (%d member-days)", gkey, n)}
+				Group: gkey}
 		}
 	}
 	return baseline{Cold: true}
