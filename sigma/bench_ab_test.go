@@ -109,7 +109,6 @@ func BenchmarkABParse(b *testing.B) {
 		}})
 }
 
-
 // BenchmarkIssue3Figures measures, interleaved in one run, the passes of
 // issue 3's speed figure: fastjson parse only (the reference), JSONEvent
 // parse only, the engine alone on pre-flattened events, and raw JSON in,
@@ -143,4 +142,18 @@ func BenchmarkIssue3Figures(b *testing.B) {
 			}
 		}},
 		scanPass(b, "scan", lines, rs.NewMatcher(), js, js.Reset))
+}
+
+// BenchmarkABLanes compares the four-lane scan whose lanes overlap (so all
+// four run the same number of steps) with the one that finished the
+// overlaps one lane at a time (raw JSON in, matches out).
+func BenchmarkABLanes(b *testing.B) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	tails, overlap := rs.NewMatcher(), rs.NewMatcher()
+	tails.tailLanes = true
+	benchAB(b, len(lines),
+		scanPass(b, "tails", lines, tails, ev, ev.Reset),
+		scanPass(b, "overlap", lines, overlap, ev, ev.Reset))
 }
