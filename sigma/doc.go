@@ -3,7 +3,8 @@
 //
 // The package is self-contained: it depends only on the standard library and
 // gopkg.in/yaml.v3, so other projects can import it. Events are seen through
-// the small Event interface; callers adapt their own event type to it.
+// the small Event interface; callers adapt their own event type to it, or
+// hand raw JSON lines to JSONEvent, which reads them in one pass.
 //
 // The life of a rule set:
 //

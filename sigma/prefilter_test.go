@@ -277,7 +277,13 @@ func TestScratchLowerIsToLower(t *testing.T) {
 func TestScanLanesFindEveryLiteral(t *testing.T) {
 	pats := []string{"cmd.exe", "exe", "\\\\", "powershell", "-enc", "hers", "his", "abcdefghijklmnopqrstuvwxyz0123456789"}
 	rs := &Ruleset{pre: &prefilter{npat: len(pats)}}
-	m := &Matcher{rs: rs, pf: rs.pre.newScratch()}
+	for _, tails := range []bool{false, true} {
+		m := &Matcher{rs: rs, pf: rs.pre.newScratch(), tailLanes: tails}
+		testScanFindsEveryLiteral(t, m, pats)
+	}
+}
+
+func testScanFindsEveryLiteral(t *testing.T, m *Matcher, pats []string) {
 	ac := newACMachine(pats, seqIDs(len(pats), 0))
 	rng := rand.New(rand.NewSource(3))
 	alphabet := []string{"c", "m", "d", ".", "E", "x", "\\", "-", "n", "h", "s", "r", "i", "P", "owershell", "abcdefghijklmnopqrstuvwxyz0123456789", "e"}
@@ -361,5 +367,34 @@ func TestMaybeIPKeepsAddresses(t *testing.T) {
 	}
 	if maybeIP("not-an-ip") || maybeIP("") {
 		t.Error("maybeIP accepts text that is no address")
+	}
+}
+
+// TestScanLanesCuts places the longest literal, and a short one, at every
+// position around the lane cuts of values of many lengths: both lane
+// layouts must find them wherever they are.
+func TestScanLanesCuts(t *testing.T) {
+	long := "abcdefghijklmnopqrstuvwxyz0123456789"
+	pats := []string{long, "xyz"}
+	rs := &Ruleset{pre: &prefilter{npat: len(pats)}}
+	ac := newACMachine(pats, seqIDs(len(pats), 0))
+	for _, tails := range []bool{false, true} {
+		m := &Matcher{rs: rs, pf: rs.pre.newScratch(), tailLanes: tails}
+		for n := laneMin; n < 400; n++ {
+			for _, lit := range []string{long, "xyz"} {
+				for p := 0; p+len(lit) <= n; p++ {
+					v := strings.Repeat(".", p) + lit + strings.Repeat(".", n-p-len(lit))
+					m.pf.gen++
+					m.scanText(ac, v)
+					id := int32(0)
+					if lit == "xyz" {
+						id = 1
+					}
+					if m.pf.patStamp[id] != m.pf.gen {
+						t.Fatalf("tails=%v: %q at %d of a %d-byte value not found", tails, lit, p, n)
+					}
+				}
+			}
+		}
 	}
 }
