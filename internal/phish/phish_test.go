@@ -254,3 +254,29 @@ func TestModelRoundTrip(t *testing.T) {
 		t.Error("round trip changed the model")
 	}
 }
+
+// TestAnalyzeConcurrent: one Analyzer serves concurrent API requests (run
+// with -race).
+func TestAnalyzeConcurrent(t *testing.T) {
+	an, err := NewAnalyzer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	want := an.Analyze(context.Background(), []byte(vipMail), cfg, nil).Score
+	done := make(chan int)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s := 0
+			for j := 0; j < 20; j++ {
+				s = an.Analyze(context.Background(), []byte(vipMail), cfg, nil).Score
+			}
+			done <- s
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; got != want {
+			t.Errorf("score %d, want %d", got, want)
+		}
+	}
+}
