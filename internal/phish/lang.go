@@ -220,8 +220,13 @@ func firstWordEnd(s string, i int) int {
 
 // findCues returns per-family match counts (at most 8 counted per family)
 // with the earliest span as evidence.
-func findCues(text string) []cueHit {
-	text = strings.ToLower(capString(text, maxCueText))
+func findCues(orig string) []cueHit {
+	orig = capString(orig, maxCueText)
+	text := strings.ToLower(orig)
+	shown := text // evidence in the original case when offsets agree
+	if len(orig) == len(text) {
+		shown = orig
+	}
 	n := make([]int, len(cues))
 	first := make([][2]int, len(cues))
 	for i := 0; i < len(text); {
@@ -246,7 +251,7 @@ func findCues(text string) []cueHit {
 	var out []cueHit
 	for f, c := range n {
 		if c > 0 {
-			out = append(out, cueHit{cue: &cues[f], span: spanAround(text, first[f][0], first[f][1]), n: c})
+			out = append(out, cueHit{cue: &cues[f], span: spanAround(shown, first[f][0], first[f][1]), n: c})
 		}
 	}
 	return out
