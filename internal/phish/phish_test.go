@@ -201,7 +201,7 @@ func TestMalformedIsBounded(t *testing.T) {
 		if time.Since(start) > 5*time.Second {
 			t.Errorf("%s: took %v", name, time.Since(start))
 		}
-		if (hasSignal(r, "malformed") == nil || !strings.HasPrefix(hasSignal(r, "malformed").Text, "malformed: ")) {
+		if hasSignal(r, "malformed") == nil || !strings.HasPrefix(hasSignal(r, "malformed").Text, "malformed: ") {
 			t.Errorf("%s: no malformed reason: %+v", name, r.Malformed)
 		}
 		if r.From != "a@b.example" {
