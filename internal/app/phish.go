@@ -16,7 +16,7 @@ import (
 
 // PhishAnalyzeConfig configures `vigil phish analyze`.
 type PhishAnalyzeConfig struct {
-	Paths  []string // .eml files, directories (every regular file below, sorted) or "-" (stdin)
+	Paths  []string // files, directories (every *.eml below, sorted) or "-" (stdin)
 	JSON   bool     // one JSON object per message on Out, nothing else
 	Config string   // phish configuration YAML ("" = none)
 	Model  string   // model file ("" = the committed model)
@@ -123,7 +123,7 @@ func expandEML(paths []string) ([]string, error) {
 		}
 		var found []string
 		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() {
+			if err == nil && d.Type().IsRegular() && strings.EqualFold(filepath.Ext(path), ".eml") {
 				found = append(found, path)
 			}
 			return err

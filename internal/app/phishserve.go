@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -31,6 +32,17 @@ func phishConfig(cfg Config) (func() *phish.Config, error) {
 		var err error
 		if f, err = phish.OpenConfigFile(cfg.PhishConfig, phishConfigCheck); err != nil {
 			return nil, err
+		}
+		log := cfg.Logger
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		f.OnReload = func(path string, err error) {
+			if err != nil {
+				log.Error("phish configuration not reloaded, previous one still active", "file", path, "err", err)
+			} else {
+				log.Info("phish configuration reloaded", "file", path)
+			}
 		}
 		phishFiles[cfg.PhishConfig] = f
 	}

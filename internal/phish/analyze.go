@@ -285,7 +285,7 @@ func (s *scan) attachments() {
 
 func (s *scan) language(model *Model, body string) {
 	text := s.msg.Subject + "\n" + body
-	feats, words := textFeaturesWords(text, nil, true)
+	feats := textFeatures(text, nil)
 	z := model.Text.Logit(feats)
 	s.res.TextScore = round3(sigmoid(z))
 	s.res.textFeats = feats
@@ -294,7 +294,7 @@ func (s *scan) language(model *Model, body string) {
 		s.reasons = append(s.reasons, Reason{Signal: "text_logit",
 			Text:     fmt.Sprintf("language model: the wording reads like phishing/spam (p=%.2f)", sigmoid(z)),
 			Where:    "body",
-			Evidence: strings.Join(topWords(model, feats, words, 6), ", ")})
+			Evidence: strings.Join(topWords(model, feats, text, 6), ", ")})
 	}
 	for _, h := range findCues(text) {
 		s.fire(h.cue.feature, math.Min(float64(h.n), 3), h.cue.text, "body", h.span)
@@ -302,18 +302,22 @@ func (s *scan) language(model *Model, body string) {
 }
 
 // topWords are the tokens that push the text model hardest towards phish.
-func topWords(m *Model, feats []uint32, words []string, n int) []string {
-	idx := make([]int, len(feats))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return m.Text.W[feats[idx[a]]] > m.Text.W[feats[idx[b]]] })
-	var out []string
-	for _, i := range idx {
-		if len(out) >= n || m.Text.W[feats[i]] <= 0 {
+func topWords(m *Model, feats []uint32, text string, n int) []string {
+	idx := append([]uint32(nil), feats...)
+	sort.SliceStable(idx, func(a, b int) bool { return m.Text.W[idx[a]] > m.Text.W[idx[b]] })
+	want := map[uint32]bool{}
+	var top []uint32
+	for _, b := range idx {
+		if len(top) >= n || m.Text.W[b] <= 0 {
 			break
 		}
-		out = append(out, words[i])
+		want[b] = true
+		top = append(top, b)
+	}
+	words := tokensOf(text, want)
+	out := make([]string, 0, len(top))
+	for _, b := range top {
+		out = append(out, words[b])
 	}
 	return out
 }

@@ -158,6 +158,9 @@ type ConfigFile struct {
 	mtime    time.Time
 	checked  time.Time
 	err      error
+	// OnReload, if set, is called after every reload attempt from Current
+	// or Reload (err nil on success); for logging.
+	OnReload func(path string, err error)
 }
 
 // OpenConfigFile loads path (which must parse).
@@ -171,6 +174,14 @@ func OpenConfigFile(path string, interval time.Duration) (*ConfigFile, error) {
 
 // Reload reads the file now.
 func (f *ConfigFile) Reload() error {
+	err := f.reload()
+	if f.OnReload != nil {
+		f.OnReload(f.path, err)
+	}
+	return err
+}
+
+func (f *ConfigFile) reload() error {
 	st, err := os.Stat(f.path)
 	if err != nil {
 		return f.fail(err)
@@ -188,6 +199,11 @@ func (f *ConfigFile) Reload() error {
 func (f *ConfigFile) fail(err error) error {
 	f.mu.Lock()
 	f.err, f.checked = err, time.Now()
+	// the failed file's mtime counts as seen, so it is not re-read (and
+	// re-reported) every interval until it changes again
+	if st, serr := os.Stat(f.path); serr == nil {
+		f.mtime = st.ModTime()
+	}
 	f.mu.Unlock()
 	return err
 }

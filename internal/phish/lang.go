@@ -1,10 +1,10 @@
 package phish
 
 import (
-	"hash/fnv"
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TextDim is the number of hashed token buckets of the text model.
@@ -15,60 +15,102 @@ const maxTokens = 4000
 
 // textFeatures hashes the lower-cased word unigrams and bigrams of text into
 // buckets (FNV-1a mod TextDim), each counted once. Words are runs of letters
-// or digits of 2–24 runes; numbers collapse to "#".
+// or digits of 2–24 runes; words without a letter collapse to "#"; a bigram
+// is "<prev> <word>". At most maxTokens words are read.
 func textFeatures(text string, dst []uint32) []uint32 {
-	dst, _ = textFeaturesWords(text, dst, false)
+	dst = dst[:0]
+	var seen [TextDim / 64]uint64
+	tokenize(text, func(h uint32, _, _ []byte) {
+		b := h % TextDim
+		if seen[b/64]&(1<<(b%64)) == 0 {
+			seen[b/64] |= 1 << (b % 64)
+			dst = append(dst, b)
+		}
+	})
 	return dst
 }
 
-// textFeaturesWords is textFeatures that also returns the token of each
-// bucket (when words is true) for evidence.
-func textFeaturesWords(text string, dst []uint32, words bool) ([]uint32, []string) {
-	dst = dst[:0]
-	var toks []string
-	seen := make(map[uint32]struct{}, 256)
-	prev := ""
-	n := 0
-	add := func(s string) {
-		h := fnv.New32a()
-		h.Write([]byte(s))
-		b := h.Sum32() % TextDim
-		if _, ok := seen[b]; !ok {
-			seen[b] = struct{}{}
-			dst = append(dst, b)
-			if words {
-				toks = append(toks, s)
-			}
-		}
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnvBytes(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= fnvPrime
 	}
-	word := make([]rune, 0, 32)
+	return h
+}
+
+// tokenize calls fn with the hash of every unigram (prev == nil) and bigram.
+// word and prev are only valid during the call.
+func tokenize(text string, fn func(h uint32, word, prev []byte)) {
+	var cur, prev [96]byte
+	var w, p []byte
+	n, runes := 0, 0
 	flush := func() {
-		if len(word) >= 2 && len(word) <= 24 {
-			w := string(word)
-			if strings.IndexFunc(w, unicode.IsLetter) < 0 {
-				w = "#"
+		if runes >= 2 && runes <= 24 {
+			if !hasLetter(w) {
+				w = append(w[:0], '#')
 			}
-			add(w)
-			if prev != "" {
-				add(prev + " " + w)
+			hw := fnvBytes(fnvOffset, w)
+			fn(hw, w, nil)
+			if p != nil {
+				h := fnvBytes(fnvOffset, p)
+				h = fnvBytes(h, []byte{' '})
+				fn(fnvBytes(h, w), w, p)
 			}
-			prev = w
+			p = append(prev[:0], w...)
 			n++
 		}
-		word = word[:0]
+		w, runes = cur[:0], 0
 	}
+	w = cur[:0]
 	for _, r := range text {
 		if n >= maxTokens {
-			break
+			return
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			word = append(word, unicode.ToLower(r))
+			runes++
+			if len(w)+utf8.UTFMax <= len(cur) {
+				w = utf8.AppendRune(w, unicode.ToLower(r))
+			}
 			continue
 		}
+		if runes > 0 {
+			flush()
+		}
+	}
+	if runes > 0 {
 		flush()
 	}
-	flush()
-	return dst, toks
+}
+
+func hasLetter(b []byte) bool {
+	for _, r := range string(b) {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokensOf returns the text of the tokens hashing to the wanted buckets
+// (evidence for the strongest buckets; a second pass, only when asked).
+func tokensOf(text string, want map[uint32]bool) map[uint32]string {
+	out := map[uint32]string{}
+	tokenize(text, func(h uint32, w, p []byte) {
+		b := h % TextDim
+		if want[b] && out[b] == "" {
+			if p != nil {
+				out[b] = string(p) + " " + string(w)
+			} else {
+				out[b] = string(w)
+			}
+		}
+	})
+	return out
 }
 
 // TextModel is a logistic regression over hashed tokens.
@@ -147,33 +189,69 @@ type cueHit struct {
 	n    int
 }
 
-// findCues returns per-family match counts with the first span as evidence.
-func findCues(text string) []cueHit {
-	var out []cueHit
-	text = strings.ToLower(capString(text, maxCueText))
-	for i := range cues {
-		c := &cues[i]
-		n, first := 0, -1
-		firstEnd := 0
-		for _, ph := range c.phrases {
-			for off := 0; off < len(text) && n < 8; {
-				k := strings.Index(text[off:], ph)
-				if k < 0 {
-					break
-				}
-				k += off
-				end := k + len(ph)
-				if wordEdge(text, k-1) && wordEdge(text, end) {
-					n++
-					if first < 0 || k < first {
-						first, firstEnd = k, end
+// cueRef is one phrase of one cue family.
+type cueRef struct {
+	family int
+	phrase string
+}
+
+// cueIndex maps the first word of every phrase to the phrases starting with
+// it, so the text is scanned once (a map lookup per word) instead of once
+// per phrase.
+var cueIndex = func() map[string][]cueRef {
+	m := map[string][]cueRef{}
+	for i, c := range cues {
+		for _, p := range c.phrases {
+			w := p[:firstWordEnd(p, 0)]
+			m[w] = append(m[w], cueRef{i, p})
+		}
+	}
+	return m
+}()
+
+// firstWordEnd is the end of the word starting at i: letters, digits,
+// non-ASCII bytes, apostrophes and hyphens.
+func firstWordEnd(s string, i int) int {
+	for i < len(s) && (!wordEdge(s, i) || s[i] == '\'' || s[i] == '-') {
+		i++
+	}
+	return i
+}
+
+// findCues returns per-family match counts (at most 8 counted per family)
+// with the earliest span as evidence.
+func findCues(orig string) []cueHit {
+	orig = capString(orig, maxCueText)
+	text := strings.ToLower(orig)
+	shown := text // evidence in the original case when offsets agree
+	if len(orig) == len(text) {
+		shown = orig
+	}
+	n := make([]int, len(cues))
+	first := make([][2]int, len(cues))
+	for i := 0; i < len(text); {
+		if wordEdge(text, i) {
+			i++
+			continue
+		}
+		end := firstWordEnd(text, i)
+		if wordEdge(text, i-1) {
+			for _, r := range cueIndex[text[i:end]] {
+				e := i + len(r.phrase)
+				if n[r.family] < 8 && strings.HasPrefix(text[i:], r.phrase) && wordEdge(text, e) {
+					if n[r.family] == 0 {
+						first[r.family] = [2]int{i, e}
 					}
+					n[r.family]++
 				}
-				off = end
 			}
 		}
-		if n > 0 {
-			out = append(out, cueHit{cue: c, span: spanAround(text, first, firstEnd), n: n})
+		i = max(end, i+1)
+	}
+	var out []cueHit
+	for f, c := range n {
+		if c > 0 {
+			out = append(out, cueHit{cue: &cues[f], span: spanAround(shown, first[f][0], first[f][1]), n: c})
 		}
 	}
 	return out

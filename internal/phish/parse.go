@@ -94,10 +94,14 @@ func (m *Message) fromEnvelope(env *enmime.Envelope) {
 	m.readAddresses()
 	m.Text = capString(env.Text, MaxTextBytes)
 	m.HTML = capString(env.HTML, MaxHTMLBytes)
+	seen := map[string]bool{}
 	for _, e := range env.Errors {
-		if e.Severe {
-			m.bad("MIME: %s", e.Name)
+		// informational: HTML-only mail, parts without a Content-Type
+		if e.Name == enmime.ErrorPlainTextFromHTML || e.Name == enmime.ErrorMissingContentType || seen[e.Name] {
+			continue
 		}
+		seen[e.Name] = true
+		m.bad("MIME: %s", strings.ToLower(e.Name))
 	}
 	parts, depth := 0, 0
 	walkParts(env.Root, 1, func(p *enmime.Part, d int) {
@@ -155,7 +159,11 @@ func (m *Message) readHeaderOnly(hdr, body []byte) {
 
 func (m *Message) readAddresses() {
 	h := m.Header
-	m.Subject = capString(decodeWord(h.Get("Subject")), 1024)
+	subj := h.Get("Subject")
+	m.Subject = capString(decodeWord(subj), 1024)
+	if strings.Contains(subj, "=?") && m.Subject == subj {
+		m.bad("header Subject: encoded word in an unknown charset or a broken encoding")
+	}
 	if f := parseAddrs(h.Get("From")); len(f) > 0 {
 		m.From = f[0]
 	} else if v := h.Get("From"); v != "" {

@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,15 +52,11 @@ func TestLookalikeKinds(t *testing.T) {
 		"stbrigidhealthx.org":                LookAddition,
 		"stbrigidhealth.com":                 LookTLDSwap,
 		"stbrigidhealth.org.secure-mail.net": LookSubdomain,
-		"xn--stbrgidhealth-qvb.org":          "", // checked below for homoglyph via Cyrillic i
 		"stbrigidhealth.org":                 "",
 		"mail.stbrigidhealth.org":            "",
 		"example.com":                        "",
 	}
 	for d, want := range cases {
-		if strings.HasPrefix(d, "xn--") {
-			continue
-		}
 		if _, got := lookalike(d, prot); got != want {
 			t.Errorf("%s: got %q, want %q", d, got, want)
 		}
@@ -183,14 +179,13 @@ func TestVerifiedAuthWithFixtureDNS(t *testing.T) {
 	if bad.Auth.SPF != "fail" || bad.Auth.DMARC != "fail" || hasSignal(bad, "auth_dmarc_fail") == nil {
 		t.Errorf("spoofed: %+v", bad.Auth)
 	}
-	_ = net.IPv4len
 }
 
 func TestMalformedIsBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("From: a@b.example\r\nSubject: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n")
 	for i := 1; i <= 100; i++ {
-		b.WriteString("--b" + itoa(i-1) + "\r\nContent-Type: multipart/mixed; boundary=b" + itoa(i) + "\r\n\r\n")
+		b.WriteString("--b" + strconv.Itoa(i-1) + "\r\nContent-Type: multipart/mixed; boundary=b" + strconv.Itoa(i) + "\r\n\r\n")
 	}
 	b.WriteString("--b100\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
 	huge := "From: a@b.example\r\nX-Big: " + strings.Repeat("a", MaxHeaderBytes+10) + "\r\n\r\nbody"
@@ -201,17 +196,13 @@ func TestMalformedIsBounded(t *testing.T) {
 		if time.Since(start) > 5*time.Second {
 			t.Errorf("%s: took %v", name, time.Since(start))
 		}
-		if name != "bad charset" && (hasSignal(r, "malformed") == nil || !strings.HasPrefix(hasSignal(r, "malformed").Text, "malformed: ")) {
+		if hasSignal(r, "malformed") == nil || !strings.HasPrefix(hasSignal(r, "malformed").Text, "malformed: ") {
 			t.Errorf("%s: no malformed reason: %+v", name, r.Malformed)
 		}
 		if r.From != "a@b.example" {
 			t.Errorf("%s: from %q", name, r.From)
 		}
 	}
-}
-
-func itoa(i int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)))
 }
 
 func TestConfigReload(t *testing.T) {
@@ -252,5 +243,31 @@ func TestModelRoundTrip(t *testing.T) {
 	}
 	if m2.Text.W[123] != m.Text.W[123] || m2.Phish != m.Phish || m.Phish <= m.Suspicious {
 		t.Error("round trip changed the model")
+	}
+}
+
+// TestAnalyzeConcurrent: one Analyzer serves concurrent API requests (run
+// with -race).
+func TestAnalyzeConcurrent(t *testing.T) {
+	an, err := NewAnalyzer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	want := an.Analyze(context.Background(), []byte(vipMail), cfg, nil).Score
+	done := make(chan int)
+	for i := 0; i < 4; i++ {
+		go func() {
+			s := 0
+			for j := 0; j < 20; j++ {
+				s = an.Analyze(context.Background(), []byte(vipMail), cfg, nil).Score
+			}
+			done <- s
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; got != want {
+			t.Errorf("score %d, want %d", got, want)
+		}
 	}
 }
