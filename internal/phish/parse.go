@@ -63,6 +63,11 @@ func Parse(raw []byte) *Message {
 		m.readHeaderOnly(raw[:MaxHeaderBytes], nil)
 		return m
 	}
+	if d := mimeDepth(raw[hdrEnd:], topBoundary(raw[:hdrEnd])); d > MaxDepth {
+		m.bad("MIME nesting is more than %d levels deep; the body is read as text", MaxDepth)
+		m.readHeaderOnly(raw[:hdrEnd], raw[hdrEnd:])
+		return m
+	}
 	if n := countBoundaries(raw); n > MaxMultiparts {
 		m.bad("%d multipart boundaries; only %d are parsed, the body is read as text", n, MaxMultiparts)
 		m.readHeaderOnly(raw[:hdrEnd], raw[hdrEnd:])
@@ -103,14 +108,6 @@ func (m *Message) fromEnvelope(env *enmime.Envelope) {
 		seen[e.Name] = true
 		m.bad("MIME: %s", strings.ToLower(e.Name))
 	}
-	parts, depth := 0, 0
-	walkParts(env.Root, 1, func(p *enmime.Part, d int) {
-		parts++
-		depth = max(depth, d)
-	})
-	if depth > MaxDepth {
-		m.bad("MIME nesting is %d levels deep; the limit is %d", depth, MaxDepth)
-	}
 	all := append(append(append([]*enmime.Part{}, env.Attachments...), env.Inlines...), env.OtherParts...)
 	for i, p := range all {
 		if i >= MaxParts {
@@ -122,23 +119,6 @@ func (m *Message) fromEnvelope(env *enmime.Envelope) {
 		}
 		m.Attachments = append(m.Attachments, Attachment{Name: p.FileName, ContentType: strings.ToLower(p.ContentType),
 			Content: p.Content})
-	}
-}
-
-// walkParts visits the part tree depth-first, iteratively bounded by MaxParts.
-func walkParts(root *enmime.Part, depth int, fn func(*enmime.Part, int)) {
-	type item struct {
-		p *enmime.Part
-		d int
-	}
-	stack := []item{{root, depth}}
-	for n := 0; len(stack) > 0 && n < MaxParts*4; n++ {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		fn(it.p, it.d)
-		for c := it.p.FirstChild; c != nil; c = c.NextSibling {
-			stack = append(stack, item{c, it.d + 1})
-		}
 	}
 }
 
@@ -296,4 +276,70 @@ func firstLine(s string) string {
 		s = s[:i]
 	}
 	return capString(s, 200)
+}
+
+// topBoundary is the boundary parameter of a header section ("" if none).
+func topBoundary(hdr []byte) string {
+	return boundaryParam(hdr)
+}
+
+// boundaryParam returns the value of the first boundary= in b.
+func boundaryParam(b []byte) string {
+	i := indexFold(b, "boundary")
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(b[i+len("boundary"):], " \t")
+	if len(rest) == 0 || rest[0] != '=' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t")
+	if len(rest) > 0 && rest[0] == '"' {
+		if j := bytes.IndexByte(rest[1:], '"'); j >= 0 {
+			return string(rest[1 : 1+j])
+		}
+		return ""
+	}
+	j := bytes.IndexAny(rest, "; \t\r\n")
+	if j < 0 {
+		j = len(rest)
+	}
+	return string(rest[:j])
+}
+
+// mimeDepth measures multipart nesting with a linear line scan: a boundary
+// declared in a part opens a level; a delimiter line of an enclosing
+// boundary closes the levels inside it. Stops counting past MaxDepth+1.
+func mimeDepth(body []byte, top string) int {
+	if top == "" {
+		return 0
+	}
+	stack := []string{top}
+	depth := 1
+	for len(body) > 0 && depth <= MaxDepth {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if bytes.HasPrefix(line, []byte("--")) {
+			for k := len(stack) - 1; k >= 0; k-- {
+				if b := stack[k]; bytes.HasPrefix(line[2:], []byte(b)) {
+					stack = stack[:k+1]
+					if bytes.HasPrefix(line[2+len(b):], []byte("--")) {
+						stack = stack[:k]
+					}
+					break
+				}
+			}
+			continue
+		}
+		if b := boundaryParam(line); b != "" && len(stack) > 0 {
+			stack = append(stack, b)
+			depth = max(depth, len(stack))
+		}
+	}
+	return depth
 }

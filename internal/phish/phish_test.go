@@ -181,15 +181,20 @@ func TestVerifiedAuthWithFixtureDNS(t *testing.T) {
 	}
 }
 
-func TestMalformedIsBounded(t *testing.T) {
+// nested is a message with n multipart levels.
+func nested(n int) string {
 	var b strings.Builder
 	b.WriteString("From: a@b.example\r\nSubject: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n")
-	for i := 1; i <= 100; i++ {
+	for i := 1; i <= n; i++ {
 		b.WriteString("--b" + strconv.Itoa(i-1) + "\r\nContent-Type: multipart/mixed; boundary=b" + strconv.Itoa(i) + "\r\n\r\n")
 	}
-	b.WriteString("--b100\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+	b.WriteString("--b" + strconv.Itoa(n) + "\r\nContent-Type: text/plain\r\n\r\nhello\r\n")
+	return b.String()
+}
+
+func TestMalformedIsBounded(t *testing.T) {
 	huge := "From: a@b.example\r\nX-Big: " + strings.Repeat("a", MaxHeaderBytes+10) + "\r\n\r\nbody"
-	for name, raw := range map[string]string{"nested": b.String(), "huge header": huge,
+	for name, raw := range map[string]string{"nested 100": nested(100), "nested 30": nested(30), "huge header": huge,
 		"bad charset": "From: a@b.example\r\nSubject: =?x-unknown?q?abc?=\r\nContent-Type: text/plain; charset=x-nope\r\n\r\nhi"} {
 		start := time.Now()
 		r := analyze(t, raw, nil)
@@ -269,5 +274,23 @@ func TestAnalyzeConcurrent(t *testing.T) {
 		if got := <-done; got != want {
 			t.Errorf("score %d, want %d", got, want)
 		}
+	}
+}
+
+// TestDepthWithinLimitIsParsed: 11 nested multiparts are MIME-parsed (the
+// body text is found), 31 are not (reported, and fast).
+func TestDepthWithinLimitIsParsed(t *testing.T) {
+	raw := nested(10)
+	if d := mimeDepth([]byte(raw[headerEnd([]byte(raw)):]), "b0"); d != 11 {
+		t.Errorf("depth of nested(10) = %d, want 11", d)
+	}
+	m := Parse([]byte(raw)) // (its boundaries are never closed: enmime says so)
+	if strings.Contains(strings.Join(m.Malformed, " "), "nesting") || !strings.Contains(m.Text, "hello") {
+		t.Errorf("malformed %v text %q", m.Malformed, m.Text)
+	}
+	start := time.Now()
+	m = Parse([]byte(nested(30)))
+	if len(m.Malformed) == 0 || !strings.Contains(m.Malformed[0], "nesting") || time.Since(start) > 2*time.Second {
+		t.Errorf("deep: %v after %v", m.Malformed, time.Since(start))
 	}
 }
