@@ -115,6 +115,24 @@ func TestGuardUnrestrictedOfficeDeviceRunsAutomatically(t *testing.T) {
 	}
 }
 
+// A device missing from the asset inventory may be unregistered clinical
+// equipment: isolating it waits for a person.
+func TestGuardHoldsUnknownDevice(t *testing.T) {
+	h := newHarness(t, false, forcedIsolate)
+	h.runWorker(t)
+	s := incident("inc-unknown", finding.SeverityHigh, []string{"behavior.device-lateral"}, "device:mystery-box")
+	if err := h.eng.HandleIncident(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	acts := h.actions(t)
+	if len(acts) != 1 || acts[0].Status != "pending_approval" {
+		t.Fatalf("actions = %+v", acts)
+	}
+	if !internalTarget("ip", "10.9.9.9") || internalTarget("ip", "203.0.113.7") || !internalTarget("host", "x") {
+		t.Error("internalTarget")
+	}
+}
+
 func TestGuardClinicianOnShiftAndBreakTheGlass(t *testing.T) {
 	h := newHarness(t, false, disableUser)
 	h.runWorker(t)
