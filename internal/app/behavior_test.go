@@ -14,7 +14,7 @@ func TestDetectorsIncludeBehavior(t *testing.T) {
 	for _, d := range ds {
 		names = append(names, d.Name())
 	}
-	if strings.Join(names, ",") != "logclear,behavior" {
+	if strings.Join(names, ",") != "logclear,behavior,phish,privacy,promptinject" {
 		t.Fatalf("detectors %v", names)
 	}
 	if _, _, err := Detectors(Config{TimeZone: "Mars/Olympus_Mons"}); err == nil || !strings.Contains(err.Error(), "--timezone") {
