@@ -166,3 +166,31 @@ func TestEmailEntitiesIgnoreCase(t *testing.T) {
 		t.Fatalf("detected %d, incident precision %v", r.Detected, *r.IncidentPrecision)
 	}
 }
+
+// Grouping: one instance in one incident, one spread over two, one in none;
+// an incident holding two instances is reported as mixing them.
+func TestGrouping(t *testing.T) {
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	lab := func(id, user string) Label {
+		return Label{Scenario: "s", ID: id, Start: at, End: at.Add(time.Hour), Entities: Entities{User: user}}
+	}
+	fnd := func(id, user string) finding.Finding {
+		f := finding.Finding{ID: id, Time: at.Add(time.Minute)}
+		f.Entities.User = user
+		return f
+	}
+	inc := func(id string, fids []string, ents ...string) store.Incident {
+		return store.Incident{ID: id, FindingIDs: fids, Entities: ents}
+	}
+	in := Input{
+		Labels:   []Label{lab("one", "u1"), lab("two", "u2"), lab("none", "u3"), lab("mixed", "u4")},
+		Findings: []finding.Finding{fnd("f1", "u1"), fnd("f2", "u2"), fnd("f3", "u2"), fnd("f4", "u4")},
+		Incidents: []store.Incident{inc("i1", []string{"f1", "f4"}, "user:u1", "user:u4"),
+			inc("i2", []string{"f2"}, "user:u2"), inc("i3", []string{"f3"}, "user:u2")},
+	}
+	g := Score(in).Grouping
+	if g == nil || g.Exact != 2 || len(g.Fragmented) != 1 || g.Fragmented[0] != "two" ||
+		len(g.NoIncident) != 1 || g.NoIncident[0] != "none" || len(g.Mixed["i1"]) != 2 {
+		t.Fatalf("grouping %+v", g)
+	}
+}

@@ -23,6 +23,9 @@ type Report struct {
 	IncidentPrecision   *float64 `json:"incident_precision"`
 	FalseIncidents      *int     `json:"false_incidents"`
 	FalsePer100UserDays *float64 `json:"false_incidents_per_100_users_per_day"`
+	// Grouping: how labelled instances map onto incidents (nil without
+	// incidents). Exact = in exactly one incident.
+	Grouping *Grouping `json:"grouping,omitempty"`
 
 	LatencyEvent Summary `json:"latency_event_time"`
 	LatencyWall  Summary `json:"latency_wall_time"`
@@ -91,6 +94,10 @@ func (r Report) WriteTable(w io.Writer) error {
 		line("incidents", "n/a (no --server)")
 	}
 	line("incident precision", optPct(r.IncidentPrecision))
+	if g := r.Grouping; g != nil {
+		line("instances in exactly one incident", fmt.Sprintf("%d of %d (%d in several, %d in none; %d incidents mix instances)",
+			g.Exact, r.Labels, len(g.Fragmented), len(g.NoIncident), len(g.Mixed)))
+	}
 	line("false incidents per 100 users per day", optFloat(r.FalsePer100UserDays))
 	line("detection latency, event time (median / p95)", dur(r.LatencyEvent))
 	line("detection latency, wall time (median / p95)", dur(r.LatencyWall))

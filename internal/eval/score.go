@@ -204,10 +204,46 @@ func (r *Report) findingPrecision(in Input) {
 	r.FindingPrecision = ptr(ratio(tp, len(in.Findings)))
 }
 
+// Grouping is how labelled instances map onto incidents (issue 6's figure:
+// each instance in exactly one incident). An instance belongs to an
+// incident that overlaps it (an entity in common, within [start, end+1h]).
+type Grouping struct {
+	Exact      int                 `json:"exact"`
+	Fragmented []string            `json:"fragmented"`  // instances spread over several incidents
+	NoIncident []string            `json:"no_incident"` // instances in none (maybe found by findings only)
+	Mixed      map[string][]string `json:"mixed"`       // incident id -> the instances it holds, when > 1
+}
+
+func (r *Report) grouping(in Input, spans []span) {
+	g := &Grouping{Fragmented: []string{}, NoIncident: []string{}, Mixed: map[string][]string{}}
+	byInc := map[int][]string{}
+	for _, l := range in.Labels {
+		incs := overlappingIncidents(l, in.Incidents, spans)
+		switch len(incs) {
+		case 0:
+			g.NoIncident = append(g.NoIncident, l.ID)
+		case 1:
+			g.Exact++
+		default:
+			g.Fragmented = append(g.Fragmented, l.ID)
+		}
+		for _, i := range incs {
+			byInc[i] = append(byInc[i], l.ID)
+		}
+	}
+	for i, ids := range byInc {
+		if len(ids) > 1 {
+			g.Mixed[in.Incidents[i].ID] = ids
+		}
+	}
+	r.Grouping = g
+}
+
 func (r *Report) incidentPrecision(in Input, spans []span) {
 	if in.Incidents == nil {
 		return
 	}
+	r.grouping(in, spans)
 	r.Incidents = ptr(len(in.Incidents))
 	tp := 0
 	for i, inc := range in.Incidents {
