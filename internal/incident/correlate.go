@@ -36,6 +36,11 @@ type Config struct {
 	MaxSeen int
 	// MaxContrib bounds the risk contributions kept per entity. Default 64.
 	MaxContrib int
+	// HubUsers: a host, ip or device seen in findings of more than this
+	// many distinct users is shared infrastructure (an EHR server, a VDI
+	// gateway, a proxy) and no longer joins findings: otherwise every user's
+	// findings would meet in one incident. Default 3.
+	HubUsers int
 }
 
 // Defaults.
@@ -70,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxContrib <= 0 {
 		c.MaxContrib = 64
+	}
+	if c.HubUsers <= 0 {
+		c.HubUsers = 3
 	}
 	return c
 }
@@ -209,6 +217,7 @@ type Correlator struct {
 	byEntity  map[string][]string // entity -> incident ids (open ones)
 	inIncid   map[string]string   // finding id -> incident id
 	seen      map[string]struct{}
+	hubUsers  map[string][]string // host/ip/device key -> distinct users seen with it (≤ HubUsers+1)
 	seenRing  []string
 	seenNext  int
 }
@@ -217,7 +226,8 @@ type Correlator struct {
 func NewCorrelator(cfg Config) *Correlator {
 	cfg = cfg.withDefaults()
 	return &Correlator{cfg: cfg, ents: map[string][]member{}, incs: map[string]*corrIncident{},
-		byEntity: map[string][]string{}, inIncid: map[string]string{}, seen: map[string]struct{}{}}
+		byEntity: map[string][]string{}, inIncid: map[string]string{}, seen: map[string]struct{}{},
+		hubUsers: map[string][]string{}}
 }
 
 // Config returns the effective configuration.
@@ -231,7 +241,7 @@ func (c *Correlator) Add(f *finding.Finding) *Change {
 	}
 	c.remember(f.ID)
 	m := member{ID: f.ID, T: f.Time.UnixNano(), W: Risk(f), Sev: f.Severity.Rank(),
-		Keys: EntityKeys(f.Entities, c.cfg.Kinds)}
+		Keys: c.dropHubs(EntityKeys(f.Entities, c.cfg.Kinds), f.Entities.User)}
 	c.watermark = max(c.watermark, m.T)
 	c.processed++
 	if c.processed%4096 == 0 {
@@ -455,6 +465,13 @@ func (c *Correlator) dropContribution(x member) {
 // prune forgets entities and incidents with no evidence within Horizon of
 // the watermark.
 func (c *Correlator) prune() {
+	if len(c.hubUsers) > maxHubKeys {
+		for k, us := range c.hubUsers { // keep the known hubs, forget the rest
+			if len(us) <= c.cfg.HubUsers {
+				delete(c.hubUsers, k)
+			}
+		}
+	}
 	limit := c.watermark - int64(c.cfg.Horizon)
 	for k, cs := range c.ents {
 		cs = slices.DeleteFunc(cs, func(m member) bool { return m.T < limit })
@@ -553,4 +570,31 @@ func (c *Correlator) Split(id string, findingIDs []string) string {
 		c.join(nc, m)
 	}
 	return nc.ID
+}
+
+// maxHubKeys bounds the host/ip/device keys whose users are tracked.
+const maxHubKeys = 1 << 17
+
+// dropHubs records which users each host/ip/device key was seen with and
+// removes the keys that are shared infrastructure (seen with more than
+// HubUsers distinct users). Deterministic: it depends only on the findings
+// seen so far, in order.
+func (c *Correlator) dropHubs(keys []string, user string) []string {
+	out := keys[:0]
+	for _, k := range keys {
+		kind, _, _ := strings.Cut(k, ":")
+		if kind != "host" && kind != "ip" && kind != "device" {
+			out = append(out, k)
+			continue
+		}
+		us := c.hubUsers[k]
+		if user != "" && len(us) <= c.cfg.HubUsers && !slices.Contains(us, user) {
+			us = append(us, user)
+			c.hubUsers[k] = us
+		}
+		if len(us) <= c.cfg.HubUsers {
+			out = append(out, k)
+		}
+	}
+	return out
 }

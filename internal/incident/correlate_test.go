@@ -291,3 +291,36 @@ func FuzzRestore(f *testing.F) {
 		}
 	})
 }
+
+// A host every user's findings carry (the EHR system that writes the audit
+// log) joins at most HubUsers users; after that each user's findings open
+// their own incident.
+func TestSharedInfrastructureDoesNotJoinEveryone(t *testing.T) {
+	c := NewCorrelator(Config{})
+	incs := map[string]bool{}
+	for i := range 8 {
+		f := fnd(fmt.Sprintf("h%d", i), time.Duration(i)*time.Minute, finding.SeverityHigh,
+			event.Entities{User: fmt.Sprintf("u%d", i), Host: "epic hyperspace ehr"})
+		if ch := c.Add(&f); ch != nil {
+			incs[ch.IncidentID] = true
+		}
+	}
+	// u0..u2 meet through the host (still below the hub bound when they
+	// arrive); u3 makes it a hub; u4..u7 open incidents of their own.
+	if len(incs) != 6 {
+		t.Fatalf("%d incidents, want 6: %v", len(incs), incs)
+	}
+	// The hub survives a snapshot.
+	data, err := c.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewCorrelator(Config{})
+	if err := r.Restore(data); err != nil {
+		t.Fatal(err)
+	}
+	f := fnd("h9", 9*time.Minute, finding.SeverityHigh, event.Entities{User: "u9", Host: "epic hyperspace ehr"})
+	if ch := r.Add(&f); ch == nil || !ch.Created {
+		t.Fatalf("after restore, a new user's finding joined through the hub: %+v", ch)
+	}
+}

@@ -16,11 +16,12 @@ type snapshot struct {
 	Ents      map[string][]member `json:"ents"`
 	Incs      []*corrIncident     `json:"incs"`
 	Seen      []string            `json:"seen"` // oldest first
+	HubUsers  map[string][]string `json:"hub_users,omitempty"`
 }
 
 // Snapshot encodes the correlator's state.
 func (c *Correlator) Snapshot() ([]byte, error) {
-	s := snapshot{Seq: c.seq, Watermark: c.watermark, Processed: c.processed, Ents: c.ents}
+	s := snapshot{Seq: c.seq, Watermark: c.watermark, Processed: c.processed, Ents: c.ents, HubUsers: c.hubUsers}
 	for _, ci := range c.incs {
 		s.Incs = append(s.Incs, ci)
 	}
@@ -39,6 +40,9 @@ func (c *Correlator) Restore(data []byte) error {
 	fresh.seq, fresh.watermark, fresh.processed = s.Seq, s.Watermark, s.Processed
 	if s.Ents != nil {
 		fresh.ents = s.Ents
+	}
+	if s.HubUsers != nil {
+		fresh.hubUsers = s.HubUsers
 	}
 	for _, ci := range s.Incs {
 		if ci == nil || ci.ID == "" {
