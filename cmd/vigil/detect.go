@@ -60,6 +60,7 @@ func newDetectCmd() *cobra.Command {
 	f.StringSliceVar(&serve.Rules, "rules", serve.Rules, "Sigma rule files, directories or builtin:NAME (none = no Sigma)")
 	f.StringVar(&serve.SigmaConfig, "sigma-config", "", "Sigma placeholder configuration (YAML)")
 	f.StringVar(&serve.SigmaPipeline, "sigma-pipeline", "", "Sigma processing pipeline: windows (default), ecs, or a YAML file")
+	f.Float64Var(&serve.Incidents.Threshold, "incident-threshold", 0, "entity risk that opens an incident (0 = the default, as vigil serve)")
 	f.StringVar(&serve.PhishConfig, "phish-config", "", "phish configuration YAML (own domains, VIPs, partners; vigil simulate writes mail.yml)")
 	return cmd
 }
