@@ -108,8 +108,10 @@ func decodeFHIR(b *builder, v *fastjson.Value, ev *event.Event) error {
 			}
 		}
 	}
-	ev.Entities.Host = firstStr(v, [][]string{{"source", "observer", "display"},
-		{"source", "observer", "identifier", "value"}, {"source", "observer", "reference"}, {"source", "site"}})
+	// The audit source (source.observer: the EHR or FHIR server that wrote
+	// the record) is not the user's host: it is the same for every access,
+	// so as an entity it would join every user's findings. It stays in the
+	// fhir.source.* fields; Entities.Host is left empty.
 	ev.Entities.Patient = fhirPatient(v)
 	if id != "" {
 		ev.ID = event.SourceID(event.FormatFHIR, id)
