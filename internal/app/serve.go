@@ -96,8 +96,9 @@ func Serve(ctx context.Context, cfg Config) error {
 	if cfg.Safety == nil {
 		cfg.Safety = hospitalView{cfg.hospital}
 	}
+	timeline := newAsyncTimeline(incidents, log)
 	if cfg.IncidentLog == nil {
-		cfg.IncidentLog = incidents
+		cfg.IncidentLog = timeline
 	}
 	responder, err := newResponder(cfg, st, auditLog, log)
 	if err != nil {
@@ -153,6 +154,7 @@ func Serve(ctx context.Context, cfg Config) error {
 			goRun("incidents", func(c context.Context) error { return runIncidents(c, incidents, bus) })
 		}
 	}
+	goRun("incident timeline", timeline.run)
 	goRun("sighup", func(c context.Context) error { return reloadOnSIGHUP(c, reloadRules, log) })
 	if err := startSyslog(runCtx, cfg, bus, decoders, goRun); err != nil {
 		return err
