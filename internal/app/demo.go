@@ -37,6 +37,14 @@ type DemoOptions struct {
 // counts of findings and incidents until ctx is done (Ctrl-C), or, with
 // ExitAfterStream, until the counts settle after streaming.
 func Demo(ctx context.Context, o DemoOptions) error {
+	err := demo(ctx, o)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil // Ctrl-C at any point is the normal way out
+	}
+	return err
+}
+
+func demo(ctx context.Context, o DemoOptions) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
@@ -68,6 +76,9 @@ func Demo(ctx context.Context, o DemoOptions) error {
 	simDir := filepath.Join(tmp, "sim")
 	if _, err := Simulate(ctx, SimulateOptions{Profile: o.Profile, Days: days, Seed: o.Seed, Scenarios: "all",
 		Start: start.Format("2006-01-02"), Out: simDir, Stdout: o.Out}); err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil // Ctrl-C during the simulation is a normal way out
+		}
 		return err
 	}
 	cfg := Defaults()
