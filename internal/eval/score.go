@@ -26,6 +26,7 @@ type Action struct {
 	RequestedAt time.Time `json:"requested_at"`
 	ExecutedAt  time.Time `json:"executed_at"`
 	Error       string    `json:"error"`
+	ApprovalID  string    `json:"approval_id,omitempty"` // set when the action waited for an approval
 	// Gated is set by the caller when the action waited for an approval.
 	Gated bool `json:"-"`
 }
