@@ -10,9 +10,13 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/vigil-soc/vigil/internal/hospital"
 )
+
+// contextImportTimeout bounds one context file upload and import.
+const contextImportTimeout = 30 * time.Minute
 
 // ContextImporter imports hospital context files and shows the current
 // snapshot; *hospital.Holder satisfies it.
@@ -37,6 +41,11 @@ func (s *server) handleImportContext(w http.ResponseWriter, r *http.Request) err
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
 	infoOf(r).target = file
+	// A whole Patient.ndjson of a large hospital takes longer than the
+	// server's 2-minute read/write timeouts; this route gets 30 minutes.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(contextImportTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(contextImportTimeout))
 	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
 	if enc != "" && enc != "identity" && enc != "gzip" {
 		return errorf(http.StatusUnsupportedMediaType, "unsupported Content-Encoding %q (use gzip)", enc)

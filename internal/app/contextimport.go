@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vigil-soc/vigil/internal/hospital"
 	"github.com/vigil-soc/vigil/internal/store"
@@ -74,6 +75,7 @@ func ContextImport(ctx context.Context, o ContextImportOptions) error {
 		if err != nil {
 			return err
 		}
+		c.HTTP.Timeout = 30 * time.Minute // a whole Patient.ndjson of a large hospital, stored row by row
 		imp = func(ctx context.Context, path string) (hospital.Result, error) {
 			return postContext(ctx, c, path, o.Kind)
 		}

@@ -59,8 +59,8 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	if action == "break-the-glass" && w == whyNone {
 		p := Pending{EventID: ev.ID, User: user, Patient: pid, SrcIP: ev.Entities.SrcIP,
 			T: ev.Time.UnixNano(), Ingested: ev.Ingested.UnixNano(), Deadline: ev.Time.Add(d.cfg.BTGFollowUp).UnixNano()}
-		if cx.LatestEncounterStart().UnixNano() > p.Deadline {
-			d.judgeBTG(cx, p, emit) // the context already covers the follow-up window
+		if cx.LatestEncounterStart().UnixNano() > p.Deadline && d.cfg.Now().UnixNano() > p.Deadline {
+			d.judgeBTG(cx, p, emit) // a past window the context already covers
 		} else {
 			d.addPending(p)
 		}

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"strings"
 	"time"
 
 	"github.com/vigil-soc/vigil/internal/hospital"
@@ -62,7 +63,7 @@ func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.T
 				return whyEncounter, encDept
 			}
 		}
-		if e.Department != "" && e.Department == s.Department {
+		if e.Department != "" && strings.EqualFold(e.Department, s.Department) {
 			dept = true
 		}
 	}
@@ -99,7 +100,7 @@ func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, 
 			return whyCollab
 		}
 	}
-	if encDept != "" && encDept != s.Department && s.Department != "" {
+	if encDept != "" && !strings.EqualFold(encDept, s.Department) && s.Department != "" {
 		pair := d.st.Consult[hashPair(s.Department, encDept)]
 		total := d.st.DeptTotal[hashStr(s.Department)]
 		if pair >= uint32(d.cfg.ConsultMinCount) && float64(pair) >= d.cfg.ConsultMinShare*float64(total) {
@@ -151,7 +152,7 @@ func (d *Detector) learnFrom(cx *hospital.Context, s *hospital.Staff, pid, encDe
 		return
 	}
 	learn(d.st.DeptTotal, hashStr(s.Department))
-	if encDept != "" && encDept != s.Department {
+	if encDept != "" && !strings.EqualFold(encDept, s.Department) {
 		learn(d.st.Consult, hashPair(s.Department, encDept))
 	}
 	if w.direct() {

@@ -62,6 +62,8 @@ type Config struct {
 	RoleDailyNorm int
 	// MaxUsers, MaxPatients bound the per-entity state (50,000 / 200,000).
 	MaxUsers, MaxPatients int
+	// Now is the wall clock (nil = time.Now).
+	Now func() time.Time
 }
 
 func (c *Config) setDefaults() {
@@ -91,6 +93,9 @@ func (c *Config) setDefaults() {
 	defInt(&c.RoleDailyNorm, 250)
 	defInt(&c.MaxUsers, 50_000)
 	defInt(&c.MaxPatients, 200_000)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	if c.Context == nil {
 		c.Context = func() *hospital.Context { return nil }
 	}

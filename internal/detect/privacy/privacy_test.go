@@ -321,7 +321,12 @@ func TestBreakTheGlassJudgedAtOnceWhenContextCoversTheWindow(t *testing.T) {
 	if _, err := h.Import(t.Context(), "Encounter.ndjson", "Encounter", strings.NewReader(later+"\n")); err != nil {
 		t.Fatal(err)
 	}
-	d := New(Config{Context: h.Current})
+	live := New(Config{Context: h.Current, Now: func() time.Time { return t0.Add(time.Hour) }})
+	if fs := run(t, live, access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0}); len(fs) != 0 ||
+		len(live.st.Pending) != 1 {
+		t.Fatalf("live: the window has not passed yet, but %d findings, %d pending", len(fs), len(live.st.Pending))
+	}
+	d := New(Config{Context: h.Current, Now: func() time.Time { return t0.Add(30 * 24 * time.Hour) }})
 	fs := run(t, d, access{user: "rray", patient: "pat-btg", action: "break-the-glass", t: t0},
 		access{user: "rray", patient: "pat-btg-ok", action: "break-the-glass", t: t0})
 	if len(fs) != 1 || fs[0].RuleID != "privacy.btg-unexplained" || fs[0].Entities.Patient != "pat-btg" || len(d.st.Pending) != 0 {
