@@ -196,7 +196,14 @@ func (b *Bus) handleBatch(ctx context.Context, in []jetstream.Msg, handle Handle
 	if len(evs) == 0 {
 		return nil
 	}
-	if err := handle(ctx, evs); err != nil {
+	return settle(ctx, msgs, fmt.Sprintf("%d events", len(evs)), func() error { return handle(ctx, evs) })
+}
+
+// settle runs handle on a decoded batch, then acks every message, or naks
+// them all (with a backoff by delivery count) when it fails; a failure
+// because ctx ended naks at once and is not an error.
+func settle(ctx context.Context, msgs []jetstream.Msg, what string, handle func() error) error {
+	if err := handle(); err != nil {
 		if ctx.Err() != nil {
 			nakAll(msgs, 0)
 			return nil
@@ -206,7 +213,7 @@ func (b *Bus) handleBatch(ctx context.Context, in []jetstream.Msg, handle Handle
 			d = backoff(int(meta.NumDelivered))
 		}
 		nakAll(msgs, d)
-		return fmt.Errorf("handler failed on %d events, retry in %s: %w", len(evs), d, err)
+		return fmt.Errorf("handler failed on %s, retry in %s: %w", what, d, err)
 	}
 	for _, m := range msgs {
 		if err := m.Ack(); err != nil {

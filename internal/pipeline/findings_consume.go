@@ -80,22 +80,5 @@ func (b *Bus) handleFindings(ctx context.Context, in []jetstream.Msg, handle Fin
 	if len(fs) == 0 {
 		return nil
 	}
-	if err := handle(ctx, fs); err != nil {
-		if ctx.Err() != nil {
-			nakAll(msgs, 0)
-			return nil
-		}
-		d := retryBase
-		if meta, merr := msgs[0].Metadata(); merr == nil {
-			d = backoff(int(meta.NumDelivered))
-		}
-		nakAll(msgs, d)
-		return fmt.Errorf("handler failed on %d findings, retry in %s: %w", len(fs), d, err)
-	}
-	for _, m := range msgs {
-		if err := m.Ack(); err != nil {
-			return fmt.Errorf("ack: %w", err)
-		}
-	}
-	return nil
+	return settle(ctx, msgs, fmt.Sprintf("%d findings", len(fs)), func() error { return handle(ctx, fs) })
 }
