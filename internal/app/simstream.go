@@ -51,6 +51,7 @@ func Stream(ctx context.Context, dir string, o StreamOptions) error {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
+	o.Out = &lockedWriter{w: o.Out} // the approver goroutine writes too
 	speed, err := parseSpeed(o.Speed)
 	if err != nil {
 		return err
@@ -338,4 +339,16 @@ func (s *streamState) sendMail(ctx context.Context, raw []byte) error {
 	}
 	s.mails++
 	return nil
+}
+
+// lockedWriter serialises writes from the streamer and the approver.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
