@@ -78,6 +78,7 @@ func DetectFiles(ctx context.Context, cfg DetectFilesConfig) (DetectFilesResult,
 		}
 	}
 	var incs *offlineIncidents
+	cfg.Serve.withSharedTracker()
 	if cfg.Incidents != nil {
 		var err error
 		if incs, err = newOfflineIncidents(ctx, cfg.Serve.Incidents); err != nil {
@@ -99,7 +100,11 @@ func DetectFiles(ctx context.Context, cfg DetectFilesConfig) (DetectFilesResult,
 	if err != nil {
 		return res, err
 	}
-	m := &eventMerge{set: decode.NewSet(), errOut: cfg.ErrOut, res: &res}
+	set, err := phishDecoders(cfg.Serve) // e-mail recipients in own domains become users, as in serve
+	if err != nil {
+		return res, err
+	}
+	m := &eventMerge{set: set, errOut: cfg.ErrOut, res: &res}
 	defer m.close()
 	for _, f := range files {
 		if err := m.open(f); err != nil {

@@ -67,3 +67,42 @@ func TestDetectFilesMergesByTime(t *testing.T) {
 		t.Fatalf("findings %q (%v), counts %v", out.String(), err, res.Findings)
 	}
 }
+
+// userRecorder records the user of every e-mail event.
+type userRecorder struct{ users []string }
+
+func (r *userRecorder) Name() string    { return "users" }
+func (r *userRecorder) Version() string { return "1" }
+func (r *userRecorder) Detect(_ context.Context, ev *event.Event, _ func(finding.Finding)) {
+	if ev.Format == event.FormatEML {
+		r.users = append(r.users, ev.Entities.User)
+	}
+}
+
+// As in serve, an e-mail to an address of the hospital's own domain (phish
+// configuration) names that user, so mail findings join the user's incident.
+func TestDetectFilesMailRecipientIsUser(t *testing.T) {
+	dir := t.TempDir()
+	msg := "From: Bob <bob@example.net>\r\nTo: abennett50@mercyhealth.org\r\nSubject: hi\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\nhello\r\n"
+	conf := "own_domains: [mercyhealth.org]\n"
+	for name, body := range map[string]string{"m.eml": msg, "mail.yml": conf} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &userRecorder{}
+	reg, err := detect.NewRegistry(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Defaults()
+	cfg.PhishConfig = filepath.Join(dir, "mail.yml")
+	var out, errOut bytes.Buffer
+	if _, err := DetectFiles(context.Background(), DetectFilesConfig{Serve: cfg, Files: []string{filepath.Join(dir, "m.eml")},
+		Out: &out, ErrOut: &errOut, Registry: reg}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rec.users, ",") != "abennett50" {
+		t.Fatalf("e-mail users %q, stderr %s", rec.users, errOut.String())
+	}
+}

@@ -40,6 +40,10 @@ type IncidentConfig struct {
 	// Context answers the analyst's asset/identity look-ups (the lead wires
 	// the hospital context); nil = none.
 	Context assist.ContextLookup
+
+	// shared is fed by every event (sharedObserver) and tells the
+	// correlator which hosts/ips/devices are shared infrastructure.
+	shared *incident.SharedTracker
 }
 
 // incidentConsumer is the durable consumer name on FINDINGS.
@@ -47,8 +51,11 @@ const incidentConsumer = "incidents"
 
 // newIncidentManager builds the manager with the configured hooks.
 func newIncidentManager(st store.Store, c IncidentConfig, log *slog.Logger) *incident.Manager {
-	m := incident.NewManager(st, incident.Config{Window: c.Window, HalfLife: c.HalfLife, Threshold: c.Threshold},
-		incident.Options{Logger: log})
+	ic := incident.Config{Window: c.Window, HalfLife: c.HalfLife, Threshold: c.Threshold}
+	if c.shared != nil {
+		ic.Shared = c.shared
+	}
+	m := incident.NewManager(st, ic, incident.Options{Logger: log})
 	for _, h := range c.Hooks {
 		m.OnChange(h)
 	}

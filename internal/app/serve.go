@@ -73,6 +73,7 @@ func Serve(ctx context.Context, cfg Config) error {
 	if cfg.BehaviorDirectory == nil {
 		cfg.BehaviorDirectory = hospitalView{cfg.hospital}
 	}
+	cfg.withSharedTracker()
 	dets, sigmaDet, err := Detectors(cfg)
 	if err != nil {
 		return err

@@ -21,7 +21,11 @@ import (
 // The sigma detector is also returned on its own (nil without rules) so the
 // server can reload it.
 func Detectors(cfg Config) ([]detect.Detector, *sigmarules.Detector, error) {
-	ds := []detect.Detector{logclear.New()}
+	var ds []detect.Detector
+	if cfg.Incidents.shared != nil {
+		ds = append(ds, sharedObserver{cfg.Incidents.shared})
+	}
+	ds = append(ds, logclear.New())
 	bd, err := behaviorDetector(cfg)
 	if err != nil {
 		return nil, nil, err

@@ -194,3 +194,32 @@ func TestGrouping(t *testing.T) {
 		t.Fatalf("grouping %+v", g)
 	}
 }
+
+// An incident holds an instance through its findings, not through entity
+// strings collected over its whole span; merged incidents are not counted.
+func TestGroupingByFindingsAndWithoutMerged(t *testing.T) {
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	l := Label{Scenario: "s", ID: "x", Start: at, End: at.Add(time.Hour), Entities: Entities{User: "u1", IP: "10.0.0.5"}}
+	mk := func(id, user, ip string, t time.Time) finding.Finding {
+		f := finding.Finding{ID: id, Time: t}
+		f.Entities.User, f.Entities.SrcIP = user, ip
+		return f
+	}
+	// i1 holds the attack's finding; i2 shared the workstation ip with u1 the
+	// day before and kept going with other users' findings through the
+	// attack hour, but none of its findings names the instance in its window.
+	fs := []finding.Finding{mk("f1", "u1", "10.0.0.5", at.Add(time.Minute)),
+		mk("f2", "u9", "10.0.0.5", at.Add(-20*time.Hour)), mk("f3", "u8", "10.0.0.6", at.Add(30*time.Minute))}
+	in := Input{Labels: []Label{l}, Findings: fs, Incidents: []store.Incident{
+		{ID: "i1", FindingIDs: []string{"f1"}, Entities: []string{"ip:10.0.0.5", "user:u1"}},
+		{ID: "i2", FindingIDs: []string{"f2", "f3"}, Entities: []string{"ip:10.0.0.5", "ip:10.0.0.6", "user:u8", "user:u9"}},
+		{ID: "i0", Status: "merged", FindingIDs: []string{"f1"}, Entities: []string{"user:u1"}},
+	}}
+	r := Score(in)
+	if g := r.Grouping; g.Exact != 1 || len(g.Fragmented) != 0 || len(g.Mixed) != 0 {
+		t.Fatalf("grouping %+v", g)
+	}
+	if *r.Incidents != 2 || *r.FalseIncidents != 1 {
+		t.Errorf("incidents %d, false %d: want 2 and 1 (the merged one is not counted)", *r.Incidents, *r.FalseIncidents)
+	}
+}

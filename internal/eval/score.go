@@ -48,6 +48,7 @@ type Input struct {
 
 // Score computes the report.
 func Score(in Input) Report {
+	in.Incidents = withoutMerged(in.Incidents)
 	r := Report{Labels: len(in.Labels), Findings: len(in.Findings)}
 	byScenario := map[string]*ScenarioScore{}
 	var evLat, wallLat []time.Duration
@@ -126,14 +127,19 @@ func firstFinding(l Label, fs []finding.Finding) *finding.Finding {
 	return best
 }
 
-// span is the event-time extent of an incident's findings.
-type span struct{ from, to time.Time }
+// span is the event-time extent of an incident's findings, and those of its
+// findings the input holds (nil: none known).
+type span struct {
+	from, to time.Time
+	findings []*finding.Finding
+}
 
 func incidentSpans(incs []store.Incident, fByID map[string]*finding.Finding) []span {
 	out := make([]span, len(incs))
 	for i, inc := range incs {
 		for _, id := range inc.FindingIDs {
 			if f := fByID[id]; f != nil {
+				out[i].findings = append(out[i].findings, f)
 				if out[i].from.IsZero() || f.Time.Before(out[i].from) {
 					out[i].from = f.Time
 				}
@@ -143,7 +149,7 @@ func incidentSpans(incs []store.Incident, fByID map[string]*finding.Finding) []s
 			}
 		}
 		if out[i].from.IsZero() { // findings unknown: use the incident's own times
-			out[i] = span{inc.Created, inc.Updated}
+			out[i] = span{from: inc.Created, to: inc.Updated}
 		}
 	}
 	return out
@@ -167,7 +173,19 @@ func labelKeys(l Label) []string {
 	return out
 }
 
+// overlaps reports whether the incident holds evidence of the instance: one
+// of its findings names an entity of the instance within [start, end+1h]
+// (the test recall uses). An incident whose findings are unknown (not in the
+// input) falls back to its entity list and event-time span.
 func overlaps(l Label, inc store.Incident, sp span) bool {
+	if sp.findings != nil {
+		for _, f := range sp.findings {
+			if inWindow(l, f.Time) && matches(l, f) {
+				return true
+			}
+		}
+		return false
+	}
 	if sp.to.Before(l.Start) || sp.from.After(l.End.Add(Grace)) {
 		return false
 	}
@@ -207,7 +225,8 @@ func (r *Report) findingPrecision(in Input) {
 
 // Grouping is how labelled instances map onto incidents (issue 6's figure:
 // each instance in exactly one incident). An instance belongs to an
-// incident that overlaps it (an entity in common, within [start, end+1h]).
+// incident that holds a finding naming one of its entities within
+// [start, end+1h] (see overlaps).
 type Grouping struct {
 	Exact      int                 `json:"exact"`
 	Fragmented []string            `json:"fragmented"`  // instances spread over several incidents
@@ -352,5 +371,20 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// withoutMerged drops incidents merged into others: their findings are the
+// survivor's now, and counting them would count one incident twice.
+func withoutMerged(incs []store.Incident) []store.Incident {
+	if incs == nil {
+		return nil
+	}
+	out := make([]store.Incident, 0, len(incs))
+	for _, inc := range incs {
+		if inc.Status != "merged" {
+			out = append(out, inc)
+		}
+	}
 	return out
 }

@@ -41,6 +41,10 @@ type Config struct {
 	// gateway, a proxy) and no longer joins findings: otherwise every user's
 	// findings would meet in one incident. Default 3.
 	HubUsers int
+	// Shared names host/ip/device keys known from the telemetry to be
+	// shared infrastructure (a SharedTracker fed by every event); such keys
+	// join no findings either. nil = judged from findings alone.
+	Shared SharedLookup
 }
 
 // Defaults.
@@ -154,9 +158,12 @@ type corrIncident struct {
 	Merged  string   `json:"merged,omitempty"`
 	// Apart are incidents an analyst split from this one: a finding that
 	// bridges them joins the older but does not merge them again.
-	Apart    []string `json:"apart,omitempty"`
-	entities map[string]bool
+	Apart    []string           `json:"apart,omitempty"`
+	entities map[string]keySpan // key -> event-time span of the members naming it
 }
+
+// keySpan is the event-time span of an incident's members naming one key.
+type keySpan struct{ first, last int64 }
 
 func (ci *corrIncident) add(m member) {
 	if len(ci.Members) == 0 || m.T < ci.First {
@@ -167,14 +174,18 @@ func (ci *corrIncident) add(m member) {
 	}
 	ci.Members = append(ci.Members, m)
 	for _, k := range m.Keys {
-		ci.entities[k] = true
+		sp, ok := ci.entities[k]
+		if !ok {
+			sp = keySpan{m.T, m.T}
+		}
+		ci.entities[k] = keySpan{min(sp.first, m.T), max(sp.last, m.T)}
 	}
 }
 
 // rebuild recomputes the time range and entities from the members.
 func (ci *corrIncident) rebuild() {
 	ms := ci.Members
-	ci.Members, ci.entities = nil, map[string]bool{}
+	ci.Members, ci.entities = nil, map[string]keySpan{}
 	for _, m := range ms {
 		ci.add(m)
 	}
@@ -281,9 +292,15 @@ func (c *Correlator) remember(id string) {
 }
 
 // within reports whether t lies within the window of [first, last].
-func (c *Correlator) within(ci *corrIncident, t int64) bool {
+// joinsBy reports whether a finding at t joins ci through key k: the
+// incident's findings named k within Window of t. A key the incident saw
+// days ago no longer pulls findings in, even while the incident stays
+// active through its other keys (else one long incident gathers everyone
+// who ever shared a patient or an address with it).
+func (c *Correlator) joinsBy(ci *corrIncident, k string, t int64) bool {
+	sp, ok := ci.entities[k]
 	w := int64(c.cfg.Window)
-	return t >= ci.First-w && t <= ci.Last+w
+	return ok && t >= sp.first-w && t <= sp.last+w
 }
 
 // matching returns the open incidents m joins, oldest first.
@@ -292,7 +309,7 @@ func (c *Correlator) matching(m member) []string {
 	for _, k := range m.Keys {
 		for _, id := range c.byEntity[k] {
 			ci := c.incs[id]
-			if ci == nil || ci.Closed || !c.within(ci, m.T) || slices.Contains(out, ci) {
+			if ci == nil || ci.Closed || !c.joinsBy(ci, k, m.T) || slices.Contains(out, ci) {
 				continue
 			}
 			out = append(out, ci)
@@ -417,7 +434,7 @@ func (c *Correlator) crosses(m member) bool {
 // entities within the window.
 func (c *Correlator) open(m member) *Change {
 	c.seq++
-	ci := &corrIncident{ID: IDFor(m.ID), Seq: c.seq, entities: map[string]bool{}}
+	ci := &corrIncident{ID: IDFor(m.ID), Seq: c.seq, entities: map[string]keySpan{}}
 	c.incs[ci.ID] = ci
 	var absorbed []member
 	for _, k := range m.Keys {
@@ -556,13 +573,13 @@ func (c *Correlator) Split(id string, findingIDs []string) string {
 	if len(moved) == 0 || len(kept) == 0 {
 		return ""
 	}
-	ci.Members, ci.entities = nil, map[string]bool{}
+	ci.Members, ci.entities = nil, map[string]keySpan{}
 	c.unindex(ci.ID)
 	for _, m := range kept {
 		c.join(ci, m)
 	}
 	c.seq++
-	nc := &corrIncident{ID: IDFor("split\x00" + moved[0].ID), Seq: c.seq, entities: map[string]bool{}}
+	nc := &corrIncident{ID: IDFor("split\x00" + moved[0].ID), Seq: c.seq, entities: map[string]keySpan{}}
 	nc.Apart = []string{ci.ID}
 	ci.Apart = append(ci.Apart, nc.ID)
 	c.incs[nc.ID] = nc
@@ -583,8 +600,11 @@ func (c *Correlator) dropHubs(keys []string, user string) []string {
 	out := keys[:0]
 	for _, k := range keys {
 		kind, _, _ := strings.Cut(k, ":")
-		if kind != "host" && kind != "ip" && kind != "device" {
+		if kind != "host" && kind != "ip" && kind != "device" && kind != "patient" {
 			out = append(out, k)
+			continue
+		}
+		if c.cfg.Shared != nil && c.cfg.Shared.Shared(k) {
 			continue
 		}
 		us := c.hubUsers[k]

@@ -79,12 +79,19 @@ func TestJoinWithinWindowOnly(t *testing.T) {
 	if ch := c.Add(&b); ch == nil || ch.IncidentID != id || ch.Created {
 		t.Fatalf("b should join %s: %+v", id, ch)
 	}
-	// Window counts from the last evidence (50 min): 1 h 40 min is inside.
-	d := fnd("d", 100*time.Minute, finding.SeverityInfo, user("bob"))
+	// Window counts from the last evidence naming the key (ws-1 at 50 min):
+	// 1 h 40 min is inside.
+	d := fnd("d", 100*time.Minute, finding.SeverityInfo, event.Entities{Host: "ws-1"})
 	if ch := c.Add(&d); ch == nil || ch.IncidentID != id {
 		t.Fatalf("d should join: %+v", ch)
 	}
-	e := fnd("e", 5*time.Hour, finding.SeverityHigh, user("bob"))
+	// bob was last named at 0: at 1 h 30 min he no longer joins, although
+	// the incident itself had evidence 40 min before.
+	g := fnd("g", 90*time.Minute, finding.SeverityHigh, user("bob"))
+	if ch := c.Add(&g); ch == nil || ch.IncidentID == id || !ch.Created {
+		t.Fatalf("g names a key the incident last saw 90 min ago and should open its own incident: %+v", ch)
+	}
+	e := fnd("e", 5*time.Hour, finding.SeverityHigh, event.Entities{Host: "ws-1"})
 	if ch := c.Add(&e); ch == nil || ch.IncidentID == id || !ch.Created {
 		t.Fatalf("e is outside the window and should open its own incident: %+v", ch)
 	}

@@ -49,7 +49,7 @@ func (c *Correlator) Restore(data []byte) error {
 			return fmt.Errorf("incident: snapshot: incident without id")
 		}
 		ms := ci.Members
-		ci.Members, ci.entities = nil, map[string]bool{}
+		ci.Members, ci.entities = nil, map[string]keySpan{}
 		fresh.incs[ci.ID] = ci
 		for _, m := range ms {
 			fresh.join(ci, m)

@@ -20,6 +20,9 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	us := d.st.user(uh, sec, d.cfg.MaxUsers)
 	ps := d.st.patient(ph, sec, d.cfg.MaxPatients)
 	staff, pat := cx.StaffRef(user), cx.Patient(pid)
+	if staff != nil {
+		d.rollRoleDay(staff.Role, us, ev.Time)
+	}
 	first := !us.seen(ph, day)
 
 	w, encDept := explainDirect(cx, staff, pid, ev.Time, d.cfg.EncounterWindow)

@@ -93,6 +93,15 @@ var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
 // explainLearned tries the explanations learned from the log.
 func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
 	ps *Patient, uh uint64, t time.Time) why {
+	// The records role first: it is the explanation that also covers
+	// personal flags (a coder codes a coworker's stay), which the learned
+	// patterns below do not.
+	if s.Role == "service_account" || (recordsRoles[s.Role] && us.DayCount <= d.roleNorm(s.Role)) {
+		return whyRole
+	}
+	if s.Role == "registration" && us.DayCount <= d.roleNorm(s.Role) && encounterNear(cx, pid, t, registrationWindow) {
+		return whyRole
+	}
 	sec := t.Unix()
 	for _, a := range ps.Acc {
 		if a.User != 0 && a.User != uh && a.Direct && sec-a.T <= int64(d.cfg.CollabWindow/time.Second) &&
@@ -113,12 +122,6 @@ func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, 
 				return whyDiagnosis
 			}
 		}
-	}
-	if s.Role == "service_account" || (recordsRoles[s.Role] && us.DayCount <= uint32(d.cfg.RoleDailyNorm)) {
-		return whyRole
-	}
-	if s.Role == "registration" && us.DayCount <= uint32(d.cfg.RoleDailyNorm) && encounterNear(cx, pid, t, registrationWindow) {
-		return whyRole
 	}
 	return whyNone
 }

@@ -57,8 +57,10 @@ type Config struct {
 	// DiagnosisMinCount: explained accesses by a department to patients
 	// with a diagnosis that make it responsible for it (default 5).
 	DiagnosisMinCount int
-	// RoleDailyNorm: distinct patients a day that HIM, billing and coding
-	// users may open on their role alone (default 250).
+	// RoleDailyNorm: distinct patients a day that HIM, billing, coding and
+	// registration users may open on their role alone (default 250) — the
+	// floor of the norm learned per role from completed user-days
+	// (rolenorm.go).
 	RoleDailyNorm int
 	// MaxUsers, MaxPatients bound the per-entity state (50,000 / 200,000).
 	MaxUsers, MaxPatients int
@@ -137,7 +139,7 @@ func New(cfg Config) *Detector {
 func (*Detector) Name() string { return Name }
 
 // Version implements detect.Detector.
-func (*Detector) Version() string { return "1" }
+func (*Detector) Version() string { return "2" }
 
 // Stats returns the access counters.
 func (d *Detector) Stats() Stats {

@@ -78,6 +78,9 @@ type state struct {
 	// Dedupe holds (user, patient, rule) hashes with the day they fired.
 	Dedupe  map[uint64]int32
 	Pending []Pending // sorted by Deadline
+	// RoleDays learns the daily volume norm of each records role (role
+	// name hash; rolenorm.go).
+	RoleDays map[uint64]*RoleDays
 }
 
 func newState() *state {
