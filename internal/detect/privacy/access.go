@@ -32,6 +32,12 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}
 	flags := flagsOf(sub, w.direct() || w == whyRole)
+	if (w == whyDepartment || w == whyRole) && staff != nil && pat != nil && flags&flagSelf == 0 && familyOf(sub) != "" {
+		// Working in the department of the stay, or a records role, does
+		// not explain opening a family member's record: only treating them
+		// (encounter participant, care team) does.
+		flags |= flagFamily
+	}
 	if w != whyNone && !w.direct() && w != whyRole {
 		// A pattern learned from the log (collaboration, consult, diagnosis)
 		// explains routine work, not a personal relationship: family,

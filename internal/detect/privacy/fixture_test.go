@@ -94,6 +94,8 @@ func fixture(t testing.TB) *hospital.Holder {
 			patient("pat-btg-ok", "Ben", "Glass", "5 Hill", 42, -77, ""),
 			patient("pat-collab", "Col", "Lab", "6 Hill", 42, -77, ""),
 			patient("pat-dx", "Dia", "Gnosis", "7 Hill", 42, -77, ""),
+			patient("pat-kin", "Kim", "Doe", "12 Elm Street", 40.0, -75.0, ""),
+			patient("pat-kin-ct", "Kit", "Doe", "12 Elm Street", 40.0, -75.0, ""),
 		),
 		"Encounter.ndjson": ndjson(
 			encounter("enc-1", "pat-enc", "Cardiology", t0.Add(-2*day), time.Time{}, "E002"),
@@ -101,9 +103,11 @@ func fixture(t testing.TB) *hospital.Holder {
 			encounter("enc-old", "pat-far", "Oncology", t0.Add(-90*day), t0.Add(-88*day), "E001"),
 			encounter("enc-btg", "pat-btg-ok", "Emergency", t0.Add(2*time.Hour), t0.Add(5*time.Hour), "E005"),
 			encounter("enc-collab", "pat-collab", "Emergency", t0.Add(-1*day), time.Time{}),
+			encounter("enc-kin", "pat-kin", "Oncology", t0.Add(-5*day), t0.Add(-3*day)),
 		),
 		"CareTeam.ndjson": ndjson(
 			`{"resourceType":"CareTeam","id":"ct-1","subject":{"reference":"Patient/pat-ct"},"participant":[{"member":{"reference":"Practitioner/E001"}}],"period":{"start":"2026-11-01T00:00:00Z"}}`,
+			`{"resourceType":"CareTeam","id":"ct-kin","subject":{"reference":"Patient/pat-kin-ct"},"participant":[{"member":{"reference":"Practitioner/E001"}}],"period":{"start":"2026-11-01T00:00:00Z"}}`,
 			`{"resourceType":"CareTeam","id":"ct-2","subject":{"reference":"Patient/pat-collab"},"participant":[{"member":{"reference":"Practitioner/E007"}}],"period":{"start":"2026-11-01T00:00:00Z"}}`,
 		),
 		"RelatedPerson.ndjson": ndjson(

@@ -27,6 +27,8 @@ func TestEveryExplanationAndFlag(t *testing.T) {
 		{"encounter outside ±30 days explains nothing", access{user: "jdoe42", patient: "pat-far"}, whyNone, 0, "", "", ""},
 		{"coworker", access{user: "jdoe42", patient: "pat-cowork"}, whyNone, flagCoworker, "privacy.coworker", finding.SeverityHigh, "who is a coworker (employee E004, Oncology)"},
 		{"household", access{user: "jdoe42", patient: "pat-house"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "shares the user's surname and home address"},
+		{"family in the user's department, not treated by the user", access{user: "jdoe42", patient: "pat-kin"}, whyDepartment, flagFamily, "privacy.family", finding.SeverityHigh, "shares the user's surname and home address"},
+		{"family the user treats (care team)", access{user: "jdoe42", patient: "pat-kin-ct"}, whyCareTeam, 0, "", "", ""},
 		{"related person", access{user: "jdoe42", patient: "pat-rel"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "related person (sister)"},
 		{"patient contact", access{user: "jdoe42", patient: "pat-contact"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "as a contact (friend)"},
 		{"neighbour", access{user: "jdoe42", patient: "pat-near"}, whyNone, flagNeighbor, "privacy.neighbor", finding.SeverityMedium, "who lives 200 m from the user's home"},
