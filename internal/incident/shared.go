@@ -35,8 +35,11 @@ type SharedTracker struct {
 	MaxKeys  int           // default 1<<18
 
 	mu   sync.Mutex
-	keys map[string]*sharedEntry
+	keys map[sharedKey]*sharedEntry
 }
+
+// sharedKey is an entity kind and its lower-case value.
+type sharedKey struct{ kind, value string }
 
 type sharedEntry struct {
 	users  []string
@@ -52,7 +55,7 @@ func NewSharedTracker(maxUsers int, window time.Duration) *SharedTracker {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &SharedTracker{MaxUsers: maxUsers, Window: window, MaxKeys: 1 << 18, keys: map[string]*sharedEntry{}}
+	return &SharedTracker{MaxUsers: maxUsers, Window: window, MaxKeys: 1 << 18, keys: map[sharedKey]*sharedEntry{}}
 }
 
 // ObserveEvent records the event's user against its host, source ip,
@@ -68,15 +71,17 @@ func (s *SharedTracker) ObserveEvent(ev *event.Event) {
 	defer s.mu.Unlock()
 	for _, kv := range [...][2]string{{"host", e.Host}, {"ip", e.SrcIP}, {"device", e.Device}, {"patient", e.Patient}} {
 		if kv[1] != "" {
-			s.observeLocked(kv[0]+":"+strings.ToLower(kv[1]), user, t)
+			s.observeLocked(sharedKey{kv[0], strings.ToLower(kv[1])}, user, t)
 		}
 	}
 }
 
 // observeLocked adds user at time t to key's recent users; s.mu must be held.
-func (s *SharedTracker) observeLocked(key, user string, t int64) {
+// Strings kept are cloned: event strings may be views of a reused buffer.
+func (s *SharedTracker) observeLocked(key sharedKey, user string, t int64) {
 	en := s.keys[key]
 	if en == nil {
+		key = sharedKey{key.kind, strings.Clone(key.value)}
 		if len(s.keys) >= s.MaxKeys {
 			s.forgetUnsharedLocked()
 			if len(s.keys) >= s.MaxKeys { // all shared: start over
@@ -104,7 +109,7 @@ func (s *SharedTracker) observeLocked(key, user string, t int64) {
 		}
 		i++
 	}
-	en.users = append(en.users, user)
+	en.users = append(en.users, strings.Clone(user))
 	en.seen = append(en.seen, t)
 	if len(en.users) > s.MaxUsers {
 		en.shared, en.users, en.seen = true, nil, nil
@@ -122,9 +127,10 @@ func (s *SharedTracker) forgetUnsharedLocked() {
 // Shared reports whether key has been seen with more than MaxUsers users
 // within Window.
 func (s *SharedTracker) Shared(key string) bool {
+	kind, value, _ := strings.Cut(key, ":")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	en := s.keys[key]
+	en := s.keys[sharedKey{kind, value}]
 	return en != nil && en.shared
 }
 

@@ -91,3 +91,17 @@ func TestCorrelatorSkipsTelemetrySharedHost(t *testing.T) {
 		t.Fatalf("without telemetry the host joins them (finding-based hub count not reached): %+v %+v", ca, cb)
 	}
 }
+
+// go test -run '^$' -bench SharedTrackerObserve ./internal/incident/
+func BenchmarkSharedTrackerObserve(b *testing.B) {
+	s := NewSharedTracker(3, time.Hour)
+	evs := make([]event.Event, 4096)
+	for i := range evs {
+		evs[i] = event.Event{Time: t0.Add(time.Duration(i) * time.Second), Entities: event.Entities{
+			User: fmt.Sprintf("user%d", i%300), SrcIP: fmt.Sprintf("10.0.%d.%d", i%7, i%250), Patient: fmt.Sprintf("pat-%06d", i%5000)}}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.ObserveEvent(&evs[i%len(evs)])
+	}
+}
