@@ -22,7 +22,7 @@ const Name = "behavior"
 const maxSkew = 24 * time.Hour
 
 // version changes whenever detection logic or the snapshot format changes.
-const version = "1"
+const version = "2"
 
 // Detector is the behavioural analytics detector. It is safe for concurrent
 // use (one mutex guards all state; the pipeline calls it from one goroutine).

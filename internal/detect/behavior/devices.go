@@ -50,7 +50,11 @@ var userDriven = map[string]bool{"workstation": true, "laptop": true, "desktop":
 var medicalKinds = map[string]bool{"ventilator": true, "infusion_pump": true, "patient_monitor": true,
 	"ct_scanner": true, "mri": true, "mri_scanner": true, "xray": true, "ultrasound": true,
 	"dialysis": true, "anesthesia": true, "defibrillator": true, "pacs_modality": true,
-	"lab_analyzer": true, "telemetry": true, "bedside_monitor": true, "medical_device": true}
+	"lab_analyzer": true, "telemetry": true, "bedside_monitor": true, "medical_device": true,
+	// Automated medication dispensing cabinets (Omnicell, Pyxis) are
+	// clinical systems on embedded Windows: they talk to their server and
+	// the pharmacy system, never open shares or remote desktops themselves.
+	"medication_cabinet": true, "dispensing_cabinet": true}
 
 // asset is what the detector knows of the event's source device.
 type asset struct {

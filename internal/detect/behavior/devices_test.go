@@ -74,6 +74,12 @@ func TestDeviceLateral(t *testing.T) {
 		t.Fatalf("lateral: %v", l)
 	}
 	checkFinding(t, l[0])
+	// a medication cabinet (tier 3, but medical by kind) sweeping RDP
+	cab := New(Config{Directory: newDir().asset("medication_cabinet", 3, "medcab-icu-01")})
+	if l := only(run(cab, flow(t, t0, "", "medcab-icu-01", "10.40.7.7", "10.40.9.9", 3389, "rdp", 900)), "device-lateral"); len(l) != 1 ||
+		!strings.Contains(l[0].Explanation, "initiated an RDP connection") {
+		t.Fatalf("medication cabinet: %v", l)
+	}
 	// near misses: a workstation mapping a share; an unknown device id without a directory
 	fs = run(d, flow(t, t0, "", "ws-onc-01", "10.40.2.50", "10.40.9.9", 445, "smb", 900))
 	fs = append(fs, run(New(Config{}), flow(t, t0, "AST-0042", "", pumpIP, "10.40.9.9", 3389, "rdp", 900))...)
