@@ -50,5 +50,6 @@ func newPhishTrainCmd() *cobra.Command {
 	f.IntVar(&c.PerFamily, "per-family", 30, "hospital-style messages per template family")
 	f.StringVar(&c.Version, "version", "dev", "model version string")
 	f.StringVar(&c.DumpHospital, "dump-hospital", "", "also write the hospital-style corpus as .eml files under this directory")
+	f.StringSliceVar(&c.EvalSim, "eval-sim", nil, "also score the e-mail of these `vigil simulate --out` directories (labels.jsonl, mail.yml) with the trained model; repeat or comma-separate")
 	return cmd
 }

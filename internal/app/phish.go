@@ -182,7 +182,8 @@ type PhishTrainConfig struct {
 	Out          string // model file to write
 	PerFamily    int
 	Version      string
-	DumpHospital string // also write the hospital corpus as .eml here
+	DumpHospital string   // also write the hospital corpus as .eml here
+	EvalSim      []string // simulator output directories to score (never trained on)
 	Report       io.Writer
 }
 
@@ -195,7 +196,7 @@ func PhishTrain(c PhishTrainConfig) error {
 		}
 		fmt.Fprintf(c.Report, "wrote %d hospital-style messages under %s\n", n, c.DumpHospital)
 	}
-	rep, err := train.Run(train.Options{SpamAssassin: c.SpamAssassin, PerFamily: c.PerFamily, Version: c.Version}, c.Out)
+	rep, err := train.Run(train.Options{SpamAssassin: c.SpamAssassin, PerFamily: c.PerFamily, Version: c.Version, SimDirs: c.EvalSim}, c.Out)
 	if err != nil {
 		return err
 	}

@@ -120,6 +120,9 @@ func (s *scan) sender() {
 	} else if underAny(dom, freemailDomains) {
 		s.fire("sender_freemail", 1, "sender uses a consumer mailbox provider", "header:From", from.Addr)
 	}
+	if own && !allowed {
+		s.ownDomainSpoof()
+	}
 	if !allowed {
 		if v, ok := vipImpersonated(cfg, from); ok && !own {
 			s.fire("sender_vip_impersonation", 1, fmt.Sprintf("display name matches %s (%s) but the address is outside the hospital's domains", v.Name, v.Title), "header:From", from.Name+" <"+from.Addr+">")

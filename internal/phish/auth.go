@@ -118,12 +118,7 @@ func clientIP(received []string) net.IP {
 	if len(received) == 0 {
 		return nil
 	}
-	for _, m := range bracketIP.FindAllStringSubmatch(received[0], 4) {
-		if ip := net.ParseIP(strings.TrimPrefix(m[1], "IPv6:")); ip != nil {
-			return ip
-		}
-	}
-	return nil
+	return bracketedIP(received[0])
 }
 
 func verify(ctx context.Context, m *Message, ip net.IP, res Resolver) Auth {

@@ -3,6 +3,7 @@ package phish
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -29,6 +30,11 @@ type Config struct {
 	// AuthservID: only Authentication-Results headers with this authserv-id
 	// are trusted (the hospital's own border MTA). Empty: the topmost one.
 	AuthservID string `yaml:"authserv_id"`
+	// InternalNetworks are the hospital's mail relays and clients with
+	// public addresses (CIDRs): Received hops from them, like hops from
+	// private addresses, are inside the hospital.
+	InternalNetworks []string `yaml:"internal_networks"`
+	internalNets     []*net.IPNet
 }
 
 // VIP is a person whose name should only come from the hospital's domains
@@ -98,6 +104,13 @@ func (c *Config) normalise() error {
 		}
 		low(c.VIPs[i].Addresses)
 	}
+	for _, n := range c.InternalNetworks {
+		_, ipn, err := net.ParseCIDR(strings.TrimSpace(n))
+		if err != nil {
+			return fmt.Errorf("phish config: internal_networks: %w", err)
+		}
+		c.internalNets = append(c.internalNets, ipn)
+	}
 	for i, p := range c.Partners {
 		if len(p.Domains) == 0 {
 			return fmt.Errorf("phish config: partners[%d] (%s): no domains", i, p.Name)
@@ -109,6 +122,20 @@ func (c *Config) normalise() error {
 
 // isOwn reports whether domain is (a subdomain of) an own domain.
 func (c *Config) isOwn(domain string) bool { return underAny(domain, c.OwnDomains) }
+
+// internalIP: a private, loopback or link-local address, or one in
+// InternalNetworks.
+func (c *Config) internalIP(ip net.IP) bool {
+	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+		return true
+	}
+	for _, n := range c.internalNets {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
 
 func (c *Config) partnerOf(domain string) (Partner, bool) {
 	for _, p := range c.Partners {

@@ -19,7 +19,7 @@ var FeatureNames = []string{
 	"text_logit",
 	"auth_spf_fail", "auth_dkim_fail", "auth_dmarc_fail", "auth_dmarc_pass", "auth_none",
 	"sender_vip_impersonation", "sender_lookalike", "sender_replyto_mismatch", "sender_returnpath_mismatch",
-	"sender_first_time", "sender_own_domain", "sender_partner", "sender_freemail",
+	"sender_first_time", "sender_own_domain", "sender_own_domain_spoof", "sender_partner", "sender_freemail",
 	"url_ip", "url_punycode", "url_shortener", "url_cred_path", "url_anchor_mismatch", "url_data_js",
 	"url_lookalike", "url_new_domain", "html_form", "html_smuggling",
 	"att_macro", "att_risky_type", "att_html_active", "att_encrypted_archive", "att_double_ext",

@@ -52,7 +52,7 @@ func (g *gen) externalAuth(dom string) string {
 // hospital mail. Phrasings vary per message; names, amounts, domains and
 // links are drawn at random.
 func families() []family {
-	return []family{
+	return append([]family{
 		{"benign-shift-memo", 0, false, func(g *gen) mail {
 			n, a := g.staff()
 			_, to := g.staff()
@@ -170,7 +170,7 @@ func families() []family {
 		{"phish-spoofed-internal", 1, false, func(g *gen) mail {
 			_, to := g.staff()
 			dom := g.pick(badHosts)
-			return mail{from: g.one("IT Service Desk", "Payroll", "Human Resources") + " <" + g.one("servicedesk", "payroll", "hr") + "@" + own + ">", returnPath: "bounce@" + dom, to: to,
+			return mail{from: g.one("IT Service Desk", "Payroll", "Human Resources") + " <" + g.one("servicedesk", "payroll", "hr") + "@" + own + ">", returnPath: "bounce@" + dom, to: to, fromOutside: true,
 				auth:    g.one(authRes("fail", "none", "fail", own), authRes("softfail", "none", "fail", own), ""),
 				subject: g.one("Mandatory: confirm your account", "Your salary adjustment letter", "Benefits enrollment is closing"),
 				html: fmt.Sprintf("<p>%s</p><p><a href=\"https://%s/%s\">%s</a></p>", g.one(
@@ -299,5 +299,5 @@ func families() []family {
 				text:    "You have received a scanned document. Open the attachment to view it.",
 				attach:  []att{{g.one("scan_"+fmt.Sprint(g.r.IntN(999))+".iso", "results.pdf.lnk", "fax.img", "document.hta"), "application/octet-stream", b64("binary")}}}
 		}},
-	}
+	}, ownDomainFamilies()...)
 }

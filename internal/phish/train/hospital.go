@@ -64,6 +64,11 @@ type mail struct {
 	auth                                   string // Authentication-Results value, "" for none
 	text, html                             string
 	attach                                 []att
+	// fromOutside: an own-domain sender whose message still came in
+	// through the border MTA (spoofs, mailing lists, cloud senders). Other
+	// own-domain mail is relayed inside the hospital only.
+	fromOutside bool
+	headers     []string // further header lines ("List-Id: …")
 }
 
 type att struct{ name, ctype, b64 string }
@@ -79,7 +84,7 @@ func authRes(spf, dkim, dmarc, dom string) string {
 
 func (m mail) render(g *gen) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Received: from mta%d.example.net (mta%d.example.net [203.0.113.%d]) by mx.stbrigidhealth.org\r\n", g.r.IntN(9), g.r.IntN(9), g.r.IntN(250)+1)
+	b.WriteString(m.received(g))
 	if m.auth != "" {
 		fmt.Fprintf(&b, "Authentication-Results: %s\r\n", m.auth)
 	}
@@ -88,6 +93,9 @@ func (m mail) render(g *gen) []byte {
 		rp = addrOf(m.from)
 	}
 	fmt.Fprintf(&b, "Return-Path: <%s>\r\nFrom: %s\r\nTo: %s\r\n", rp, m.from, m.to)
+	for _, h := range m.headers {
+		b.WriteString(h + "\r\n")
+	}
 	if m.replyTo != "" {
 		fmt.Fprintf(&b, "Reply-To: %s\r\n", m.replyTo)
 	}
@@ -108,6 +116,17 @@ func (m mail) render(g *gen) []byte {
 	}
 	fmt.Fprintf(&b, "--%s--\r\n", bd)
 	return []byte(b.String())
+}
+
+// received is the topmost Received header: the border MTA's hop from an
+// outside host, or, for own-domain mail that never left the hospital, the
+// internal relay's hop from a workstation or application server.
+func (m mail) received(g *gen) string {
+	a, b, c := g.r.IntN(9), g.r.IntN(9), g.r.IntN(250)+1
+	if d := domainOf(addrOf(m.from)); (d == own || strings.HasSuffix(d, "."+own)) && !m.fromOutside {
+		return fmt.Sprintf("Received: from app%d.%s (app%d.%s [10.20.%d.%d]) by exch01.%s\r\n", a, own, a, own, b, c, own)
+	}
+	return fmt.Sprintf("Received: from mta%d.example.net (mta%d.example.net [203.0.113.%d]) by mx.%s\r\n", a, b, c, own)
 }
 
 func addrOf(s string) string {

@@ -42,6 +42,7 @@ type Report struct {
 	Weights     map[string]float64
 	Thresholds  [2]float64
 	Families    []FamilyRate // hospital test families
+	Sim         *SimReport   // simulator e-mail, if asked for
 }
 
 // FamilyRate is the share of one hospital test family flagged at each threshold.
@@ -242,6 +243,9 @@ func (r *Report) Markdown() string {
 	b.WriteString("\nhospital test families (share at or above each threshold):\n\n| family | n | ≥ phish | ≥ suspicious |\n|---|---|---|---|\n")
 	for _, f := range r.Families {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", f.Family, f.N, f.Phish, f.Suspicious)
+	}
+	if r.Sim != nil {
+		b.WriteString("\n" + r.Sim.Markdown())
 	}
 	b.WriteString("\ncombiner weights:\n\n| feature | weight |\n|---|---|\n")
 	for _, n := range phish.FeatureNames {

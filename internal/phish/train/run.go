@@ -20,6 +20,11 @@ func Run(opts Options, out string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(opts.SimDirs) > 0 {
+		if rep.Sim, err = EvalSim(m, opts.SimDirs); err != nil {
+			return nil, err
+		}
+	}
 	if out != "" {
 		b, err := m.Encode()
 		if err != nil {

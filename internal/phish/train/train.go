@@ -25,6 +25,9 @@ type Options struct {
 	SpamAssassin string // directory with ham/ and spam/ (../shared/data/email/spamassassin)
 	PerFamily    int    // hospital-style messages per template family (default 30)
 	Version      string // model version string
+	// SimDirs: simulator output directories to score with the trained
+	// model (Report.Sim); never used for training.
+	SimDirs []string
 }
 
 // LoadSpamAssassin reads dir/ham/*.eml (label 0) and dir/spam/*.eml (label 1).
