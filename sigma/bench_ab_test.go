@@ -143,17 +143,3 @@ func BenchmarkIssue3Figures(b *testing.B) {
 		}},
 		scanPass(b, "scan", lines, rs.NewMatcher(), js, js.Reset))
 }
-
-// BenchmarkABLanes compares the four-lane scan whose lanes overlap (so all
-// four run the same number of steps) with the one that finished the
-// overlaps one lane at a time (raw JSON in, matches out).
-func BenchmarkABLanes(b *testing.B) {
-	lines, _ := loadSample(b)
-	rs, _ := fullRuleset(b)
-	ev := NewJSONEvent()
-	tails, overlap := rs.NewMatcher(), rs.NewMatcher()
-	tails.tailLanes = true
-	benchAB(b, len(lines),
-		scanPass(b, "tails", lines, tails, ev, ev.Reset),
-		scanPass(b, "overlap", lines, overlap, ev, ev.Reset))
-}

@@ -190,9 +190,6 @@ type Matcher struct {
 	s    *scratch
 	pf   pfScratch
 	full bool // tests: evaluate every rule of a bucket, no prefilter
-	// tailLanes scans long values the way scanTextTails does (benchmarks
-	// compare both).
-	tailLanes bool
 }
 
 // NewMatcher returns a Matcher for rs.
