@@ -11,6 +11,7 @@ type Ruleset struct {
 	rules    []*compiledRule
 	ft       *fieldTable
 	byRoute  map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
+	chans    map[string]*chanRoutes        // byRoute as precomputed routes
 	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
 	chanF    int32                         // field id of the channel field, -1 if none
 	eidF     int32
@@ -51,6 +52,7 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 	}
 	rs.ft.freeze()
 	rs.buildPrefilter()
+	rs.buildRoutes()
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs
 }
@@ -202,25 +204,26 @@ func (rs *Ruleset) NewMatcher() *Matcher {
 // Match is Ruleset.Match on the Matcher's own state.
 func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	rs, s := m.rs, m.s
-	s.reset(ev)
-	if len(rs.byRoute) > 0 {
-		if n := s.field(rs.chanF); n >= 0 {
-			// Routes are keyed by lower-cased channel ("security" and
-			// "Security" are one channel); low is cached per event and does
-			// not allocate for ASCII.
-			if routes := rs.byRoute[s.low(s.nodes[n].val)]; routes != nil {
-				var b1 *bucket
-				if n := s.field(rs.eidF); n >= 0 {
-					b1 = routes[s.raw(s.nodes[n].val)]
-				}
-				m.matchBuckets(b1, routes["*"], fn)
-			}
+	s.begin(ev)
+	le, _ := ev.(LogsourceEvent)
+	unmapped := le != nil && len(rs.unmapped) > 0
+	var r *route
+	if len(rs.chans) > 0 && rs.chanF >= 0 {
+		r = m.routeOf()
+	}
+	if s.ranged {
+		switch {
+		case unmapped: // rules outside the routes may read any field
+			s.fill(&rs.ft.index)
+		case r != nil:
+			s.fill(&r.keys)
 		}
 	}
-	if len(rs.unmapped) > 0 {
-		if le, ok := ev.(LogsourceEvent); ok {
-			m.matchUnmapped(le.Logsource(), fn)
-		}
+	if r != nil {
+		m.matchBuckets(r.b1, r.b2, fn)
+	}
+	if unmapped {
+		m.matchUnmapped(le.Logsource(), fn)
 	}
 }
 
