@@ -143,3 +143,16 @@ func BenchmarkIssue3Figures(b *testing.B) {
 		}},
 		scanPass(b, "scan", lines, rs.NewMatcher(), js, js.Reset))
 }
+
+// BenchmarkABMemo compares matching without and with the scan memo of
+// short values (raw JSON in, matches out).
+func BenchmarkABMemo(b *testing.B) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	off, on := rs.NewMatcher(), rs.NewMatcher()
+	off.memo.slots = nil
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, off, ev, ev.Reset),
+		scanPass(b, "on", lines, on, ev, ev.Reset))
+}

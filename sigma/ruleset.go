@@ -191,12 +191,13 @@ type Matcher struct {
 	rs   *Ruleset
 	s    *scratch
 	pf   pfScratch
+	memo scanMemo
 	full bool // tests: evaluate every rule of a bucket, no prefilter
 }
 
 // NewMatcher returns a Matcher for rs.
 func (rs *Ruleset) NewMatcher() *Matcher {
-	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch()}
+	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch(), memo: newScanMemo()}
 	m.s.pf = &m.pf
 	return m
 }
