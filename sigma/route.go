@@ -1,5 +1,7 @@
 package sigma
 
+import "strings"
+
 // Routes precomputed at compile time. An event's channel and event id
 // select the rules it can match (two buckets: its id's and the channel's
 // any-id one); its route also lists the event field names those rules
@@ -33,6 +35,12 @@ func (rs *Ruleset) buildRoutes() {
 		}
 		rs.chans[ch] = cr
 	}
+	// Events spell channels as the pipeline does: found without
+	// lower-casing them.
+	for ch := range rs.spelled {
+		rs.chans[ch] = rs.chans[strings.ToLower(ch)]
+	}
+	rs.spelled = nil
 }
 
 func (rs *Ruleset) newRoute(b1, b2 *bucket) *route {
@@ -87,10 +95,13 @@ func (m *Matcher) routeOf() *route {
 	if !ok {
 		return nil
 	}
-	// Channels compare case-insensitively; low does not allocate for ASCII.
-	cr := rs.chans[s.lower(ch)]
+	// Channels compare case-insensitively; lower does not allocate for
+	// ASCII.
+	cr := rs.chans[ch]
 	if cr == nil {
-		return nil
+		if cr = rs.chans[s.lower(ch)]; cr == nil {
+			return nil
+		}
 	}
 	if rs.eidF >= 0 {
 		if id, ok := m.value(rs.eidF); ok {

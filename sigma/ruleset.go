@@ -11,7 +11,8 @@ type Ruleset struct {
 	rules    []*compiledRule
 	ft       *fieldTable
 	byRoute  map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
-	chans    map[string]*chanRoutes        // byRoute as precomputed routes
+	chans    map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
+	spelled  map[string]bool               // channels as the pipeline spells them
 	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
 	chanF    int32                         // field id of the channel field, -1 if none
 	eidF     int32
@@ -30,7 +31,7 @@ type bucket struct {
 func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 	c := &compiler{cfg: cfg, ft: newFieldTable()}
 	rs := &Ruleset{byRoute: map[string]map[string]*bucket{}, unmapped: map[Logsource][]*compiledRule{},
-		ft: c.ft, chanF: -1, eidF: -1}
+		ft: c.ft, chanF: -1, eidF: -1, spelled: map[string]bool{}}
 	if p := cfg.Pipeline; p != nil {
 		if p.ChannelField != "" {
 			rs.chanF = c.fieldID(p.ChannelField)
@@ -69,6 +70,7 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 		return
 	}
 	get := func(ch, id string) *bucket {
+		rs.spelled[ch] = true
 		ch = strings.ToLower(ch) // channel names compare case-insensitively, as Sigma values do
 		m := rs.byRoute[ch]
 		if m == nil {
