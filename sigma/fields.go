@@ -13,6 +13,7 @@ import (
 type fieldTable struct {
 	ids   map[string]int32    // rule field name -> id
 	names [][]string          // id -> event field names, first present wins
+	lens  []uint64            // id -> bit min(len, 63) set for each of its names
 	byKey map[string][]keyRef // event field name -> the ids it feeds
 	index keyIndex            // byKey, built by freeze
 }
@@ -44,7 +45,15 @@ func keyHash(s string) uint32 {
 }
 
 // freeze builds the lookup table of byKey; call it when no id is added.
-func (t *fieldTable) freeze() { t.index = newKeyIndex(t.byKey) }
+func (t *fieldTable) freeze() {
+	t.index = newKeyIndex(t.byKey)
+	t.lens = make([]uint64, len(t.names))
+	for id, names := range t.names {
+		for _, n := range names {
+			t.lens[id] |= 1 << min(len(n), 63)
+		}
+	}
+}
 
 // newKeyIndex builds the table of byKey (name -> non-empty refs).
 func newKeyIndex(byKey map[string][]keyRef) keyIndex {
@@ -267,10 +276,13 @@ func (s *scratch) fill(x *keyIndex) {
 // leafValue returns, before fill, the value field would give for id f:
 // the first listed field with the best-priority name.
 func (s *scratch) leafValue(f int32) (string, bool) {
-	names := s.ft.names[f]
+	names, lens := s.ft.names[f], s.ft.lens[f]
 	best, bestPrio := -1, len(names)
 	for i := range s.leaves {
 		n := s.leaves[i].name
+		if lens>>min(len(n), 63)&1 == 0 {
+			continue // no name of f has its length
+		}
 		for p := 0; p < bestPrio; p++ {
 			if len(n) == len(names[p]) && n == names[p] {
 				best, bestPrio = i, p
