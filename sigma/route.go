@@ -7,12 +7,15 @@ import "strings"
 // any-id one); its route also lists the event field names those rules
 // read, so that only these fields are filed into slots: the other ~30
 // fields of a typical event are skipped before any lookup in the full
-// field table or any slot bookkeeping.
+// field table or any slot bookkeeping. An event that declares its own
+// logsource (LogsourceEvent) may also match the rules routed by logsource
+// only (Ruleset.unmapped), so it files their fields too.
 
 // route is the precomputed work of one channel and event id.
 type route struct {
-	b1, b2 *bucket  // the id's bucket (nil for any id) and the channel's any-id one
-	keys   keyIndex // names of the fields the rules of b1 and b2 read
+	b1, b2  *bucket  // the id's bucket (nil for any id) and the channel's any-id one
+	keys    keyIndex // names of the fields the rules of b1 and b2 read
+	keysUnm keyIndex // the same and those the unmapped rules read (if any)
 }
 
 // chanRoutes are the routes of one channel, keyed by the raw event id.
@@ -24,6 +27,10 @@ type chanRoutes struct {
 // buildRoutes makes rs.chans from rs.byRoute; call it once the buckets
 // are final.
 func (rs *Ruleset) buildRoutes() {
+	for _, list := range rs.unmapped {
+		rs.unmappedRules = append(rs.unmappedRules, list...)
+	}
+	rs.unmappedKeys = rs.keysFor(rs.unmappedRules)
 	rs.chans = map[string]*chanRoutes{}
 	for ch, ids := range rs.byRoute {
 		cr := &chanRoutes{byID: map[string]*route{}}
@@ -44,14 +51,24 @@ func (rs *Ruleset) buildRoutes() {
 }
 
 func (rs *Ruleset) newRoute(b1, b2 *bucket) *route {
+	r := &route{b1: b1, b2: b2, keys: rs.keysFor(b1.all(), b2.all())}
+	if len(rs.unmappedRules) > 0 {
+		r.keysUnm = rs.keysFor(b1.all(), b2.all(), rs.unmappedRules)
+	}
+	return r
+}
+
+// keysFor returns the index of the event field names that feed the fields
+// the rules of lists read, and the channel and event id.
+func (rs *Ruleset) keysFor(lists ...[]*compiledRule) keyIndex {
 	read := map[int32]bool{}
 	for _, f := range []int32{rs.chanF, rs.eidF} {
 		if f >= 0 {
 			read[f] = true
 		}
 	}
-	for _, b := range []*bucket{b1, b2} {
-		for _, cr := range b.all() {
+	for _, list := range lists {
+		for _, cr := range list {
 			cr.fieldsRead(read)
 		}
 	}
@@ -63,7 +80,7 @@ func (rs *Ruleset) newRoute(b1, b2 *bucket) *route {
 			}
 		}
 	}
-	return &route{b1: b1, b2: b2, keys: newKeyIndex(byKey)}
+	return newKeyIndex(byKey)
 }
 
 // fieldsRead adds to read the ids of the fields the rule reads by slot

@@ -45,6 +45,8 @@ func TestRouteFillsTheFieldsItsRulesRead(t *testing.T) {
 		{"fieldref differs", ev("Channel", sysmon, "EventID", "1", "Image", `C:\x.exe`, "ParentImage", `C:\y.exe`), []string{"proc"}},
 		{"own logsource too", lsJSON{line(proc...).(*JSONEvent), Logsource{Product: "linux", Category: "process_creation"}},
 			[]string{"proc", "ref", "usr"}},
+		{"own logsource only", lsJSON{line("User", "root").(*JSONEvent), Logsource{Product: "linux", Category: "process_creation"}},
+			[]string{"usr"}},
 		{"other route", line("Channel", "Security", "EventID", "4625", "Image", `C:\x.exe`), []string{"sec"}},
 	}
 	for _, c := range cases {

@@ -14,10 +14,14 @@ type Ruleset struct {
 	chans    map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
 	spelled  map[string]bool               // channels as the pipeline spells them
 	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
-	chanF    int32                         // field id of the channel field, -1 if none
-	eidF     int32
-	pool     sync.Pool // *Matcher
-	pre      *prefilter
+	// unmappedRules lists the rules of unmapped; unmappedKeys indexes the
+	// names of the fields they read.
+	unmappedRules []*compiledRule
+	unmappedKeys  keyIndex
+	chanF         int32 // field id of the channel field, -1 if none
+	eidF          int32
+	pool          sync.Pool // *Matcher
+	pre           *prefilter
 }
 
 // bucket is the rules of one route, in load order.
@@ -216,10 +220,12 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	}
 	if s.ranged {
 		switch {
-		case unmapped: // rules outside the routes may read any field
-			s.fill(&rs.ft.index)
+		case r != nil && unmapped:
+			s.fill(&r.keysUnm)
 		case r != nil:
 			s.fill(&r.keys)
+		case unmapped:
+			s.fill(&rs.unmappedKeys)
 		}
 	}
 	if r != nil {
