@@ -156,3 +156,16 @@ func BenchmarkABMemo(b *testing.B) {
 		scanPass(b, "off", lines, off, ev, ev.Reset),
 		scanPass(b, "on", lines, on, ev, ev.Reset))
 }
+
+// BenchmarkABLineMemo compares matching without and with the memo of long
+// lines (raw JSON in, matches out).
+func BenchmarkABLineMemo(b *testing.B) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	off, on := rs.NewMatcher(), rs.NewMatcher()
+	off.lines.slots = nil
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, off, ev, ev.Reset),
+		scanPass(b, "on", lines, on, ev, ev.Reset))
+}

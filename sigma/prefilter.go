@@ -116,8 +116,8 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 				continue
 			}
 			s.scanned[f] = s.gen
-			for n, first := s.field(f), true; n >= 0; n, first = s.nodes[n].next, false {
-				m.scanValue(f, s.nodes[n].val, first)
+			for n := s.field(f); n >= 0; n = s.nodes[n].next {
+				m.scanValue(f, s.nodes[n].val)
 			}
 		}
 	}

@@ -194,16 +194,19 @@ func (rs *Ruleset) MatchRule(r *Rule, ev Event) bool {
 // so that matching does not allocate. A Matcher is not safe for concurrent
 // use: give each goroutine its own.
 type Matcher struct {
-	rs   *Ruleset
-	s    *scratch
-	pf   pfScratch
-	memo scanMemo
-	full bool // tests: evaluate every rule of a bucket, no prefilter
+	rs    *Ruleset
+	s     *scratch
+	pf    pfScratch
+	memo  scanMemo
+	lines lineMemo
+	rec   recorder
+	full  bool // tests: evaluate every rule of a bucket, no prefilter
 }
 
 // NewMatcher returns a Matcher for rs.
 func (rs *Ruleset) NewMatcher() *Matcher {
-	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch(), memo: newScanMemo()}
+	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch(), memo: newScanMemo(),
+		lines: newLineMemo(), rec: recorder{pats: make([]int32, 0, 256)}}
 	m.s.pf = &m.pf
 	return m
 }

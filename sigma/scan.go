@@ -105,6 +105,7 @@ func (m *Matcher) hit(ac *acMachine, st int32) {
 	ps := &m.pf
 	k := (st - ac.firstOut) / ac.nclass
 	for _, p := range ac.outs[ac.outStart[k]:ac.outStart[k+1]] {
+		m.rec.add(p)
 		if ps.patStamp[p] != ps.gen {
 			ps.patStamp[p] = ps.gen
 			ps.found = append(ps.found, p)
