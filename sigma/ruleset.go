@@ -8,20 +8,17 @@ import (
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by several goroutines.
 type Ruleset struct {
-	rules    []*compiledRule
-	ft       *fieldTable
-	byRoute  map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
-	chans    map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
-	spelled  map[string]bool               // channels as the pipeline spells them
-	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
-	// unmappedRules lists the rules of unmapped; unmappedKeys indexes the
-	// names of the fields they read.
-	unmappedRules []*compiledRule
-	unmappedKeys  keyIndex
-	chanF         int32 // field id of the channel field, -1 if none
-	eidF          int32
-	pool          sync.Pool // *Matcher
-	pre           *prefilter
+	rules        []*compiledRule
+	ft           *fieldTable
+	byRoute      map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
+	chans        map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
+	spelled      map[string]bool               // channels as the pipeline spells them
+	unmapped     map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
+	unmappedKeys keyIndex                      // names of the fields the rules of unmapped read
+	chanF        int32                         // field id of the channel field, -1 if none
+	eidF         int32
+	pool         sync.Pool // *Matcher
+	pre          *prefilter
 }
 
 // bucket is the rules of one route, in load order.
@@ -224,7 +221,7 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	if s.ranged {
 		switch {
 		case r != nil && unmapped:
-			s.fill(&r.keysUnm)
+			s.fill(&rs.ft.index)
 		case r != nil:
 			s.fill(&r.keys)
 		case unmapped:
