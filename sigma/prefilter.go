@@ -156,7 +156,7 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 	}
 }
 
-// better prefers sets whose shortest literal is longer (up to 6 bytes),
+// better prefers sets whose shortest literal is longer (up to 24 bytes),
 // then sets with fewer atoms.
 func better(a, b []atom) bool {
 	qa, qb := quality(a), quality(b)
@@ -167,7 +167,7 @@ func better(a, b []atom) bool {
 }
 
 func quality(as []atom) int {
-	q := 6
+	q := 24
 	for _, a := range as {
 		q = min(q, len(a.lit))
 	}
