@@ -144,16 +144,28 @@ func BenchmarkIssue3Figures(b *testing.B) {
 		scanPass(b, "scan", lines, rs.NewMatcher(), js, js.Reset))
 }
 
-// BenchmarkABLanes compares the four-lane scan whose lanes overlap (so all
-// four run the same number of steps) with the one that finished the
-// overlaps one lane at a time (raw JSON in, matches out).
-func BenchmarkABLanes(b *testing.B) {
+// BenchmarkABMemo compares matching without and with the scan memo of
+// short values (raw JSON in, matches out).
+func BenchmarkABMemo(b *testing.B) {
 	lines, _ := loadSample(b)
 	rs, _ := fullRuleset(b)
 	ev := NewJSONEvent()
-	tails, overlap := rs.NewMatcher(), rs.NewMatcher()
-	tails.tailLanes = true
+	off, on := rs.NewMatcher(), rs.NewMatcher()
+	off.memo.slots = nil
 	benchAB(b, len(lines),
-		scanPass(b, "tails", lines, tails, ev, ev.Reset),
-		scanPass(b, "overlap", lines, overlap, ev, ev.Reset))
+		scanPass(b, "off", lines, off, ev, ev.Reset),
+		scanPass(b, "on", lines, on, ev, ev.Reset))
+}
+
+// BenchmarkABLineMemo compares matching without and with the memo of long
+// lines (raw JSON in, matches out).
+func BenchmarkABLineMemo(b *testing.B) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	off, on := rs.NewMatcher(), rs.NewMatcher()
+	off.lines.slots = nil
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, off, ev, ev.Reset),
+		scanPass(b, "on", lines, on, ev, ev.Reset))
 }

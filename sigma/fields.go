@@ -13,9 +13,15 @@ import (
 type fieldTable struct {
 	ids   map[string]int32    // rule field name -> id
 	names [][]string          // id -> event field names, first present wins
+	lens  []uint64            // id -> bit min(len, 63) set for each of its names
 	byKey map[string][]keyRef // event field name -> the ids it feeds
-	// keys is byKey as an open-addressing table with a cheap hash of a few
-	// bytes (Go's map hashes the whole name), built by freeze.
+	index keyIndex            // byKey, built by freeze
+}
+
+// keyIndex maps event field names to the field ids they feed: an
+// open-addressing table with a cheap hash of a few bytes (Go's map hashes
+// the whole name).
+type keyIndex struct {
 	keys []keySlot
 	mask uint32
 }
@@ -40,27 +46,44 @@ func keyHash(s string) uint32 {
 
 // freeze builds the lookup table of byKey; call it when no id is added.
 func (t *fieldTable) freeze() {
+	t.index = newKeyIndex(t.byKey)
+	t.lens = make([]uint64, len(t.names))
+	for id, names := range t.names {
+		for _, n := range names {
+			t.lens[id] |= 1 << min(len(n), 63)
+		}
+	}
+}
+
+// newKeyIndex builds the table of byKey (name -> non-empty refs).
+func newKeyIndex(byKey map[string][]keyRef) keyIndex {
 	size := 16
-	for size < 2*len(t.byKey) {
+	for size < 2*len(byKey) {
 		size *= 2
 	}
-	t.keys, t.mask = make([]keySlot, size), uint32(size-1)
-	for name, refs := range t.byKey {
-		i := keyHash(name) >> 8 & t.mask
-		for t.keys[i].refs != nil {
-			i = (i + 1) & t.mask
+	x := keyIndex{keys: make([]keySlot, size), mask: uint32(size - 1)}
+	for name, refs := range byKey {
+		i := keyHash(name) >> 8 & x.mask
+		for x.keys[i].refs != nil {
+			i = (i + 1) & x.mask
 		}
-		t.keys[i] = keySlot{name: name, refs: refs}
+		x.keys[i] = keySlot{name: name, refs: refs}
 	}
+	return x
 }
 
 // lookup returns the field ids an event field name feeds.
 func (t *fieldTable) lookup(name string) []keyRef {
-	if t.keys == nil {
+	if t.index.keys == nil {
 		return t.byKey[name]
 	}
-	for i := keyHash(name) >> 8 & t.mask; ; i = (i + 1) & t.mask {
-		k := &t.keys[i]
+	return t.index.lookup(name)
+}
+
+// lookup returns the field ids name feeds, nil if none.
+func (x *keyIndex) lookup(name string) []keyRef {
+	for i := keyHash(name) >> 8 & x.mask; ; i = (i + 1) & x.mask {
+		k := &x.keys[i]
 		if k.refs == nil {
 			return nil
 		}
@@ -174,7 +197,8 @@ type scratch struct {
 	vals    []fval // values of the fields rules name, in event order
 	nodes   []node
 	buf     []byte // lower-cased text of this event
-	addFn   func(name, value string)
+	leaves  []leaf // the fields of a ranged event, before fill
+	leafFn  func(name, value string)
 	lz      LazyFieldRanger // the current event if lazy, else nil
 	lazyFn  func(name string, h int)
 	kwVM    *valueMatcher
@@ -185,8 +209,10 @@ func newScratch(ft *fieldTable) *scratch {
 	n := len(ft.names)
 	s := &scratch{ft: ft, stamp: make([]uint32, n), prio: make([]int32, n),
 		head: make([]int32, n), tail: make([]int32, n), scanned: make([]uint32, n)}
-	s.addFn = s.add
-	s.lazyFn = func(name string, h int) { s.addVal(name, fval{h: int32(h), lazy: true}) }
+	s.leafFn = func(name, v string) { s.leaves = append(s.leaves, leaf{name: name, v: fval{raw: v}}) }
+	s.lazyFn = func(name string, h int) {
+		s.leaves = append(s.leaves, leaf{name: name, v: fval{h: int32(h), lazy: true}})
+	}
 	s.kwFn = func(v string) bool {
 		low := ""
 		if s.kwVM.needLow() {
@@ -197,8 +223,23 @@ func newScratch(ft *fieldTable) *scratch {
 	return s
 }
 
+// leaf is one field of a ranged event, held until fill files it.
+type leaf struct {
+	name string
+	v    fval
+}
+
 // reset prepares the scratch for ev; ranged events are read in full now.
 func (s *scratch) reset(ev Event) {
+	s.begin(ev)
+	if s.ranged {
+		s.fill(&s.ft.index)
+	}
+}
+
+// begin starts event ev: the slots are emptied, and the fields of a ranged
+// event are listed in s.leaves (not decoded if lazy) for fill.
+func (s *scratch) begin(ev Event) {
 	s.ev = ev
 	s.gen++
 	if s.gen == 0 { // wrapped: stale stamps could look current
@@ -206,7 +247,7 @@ func (s *scratch) reset(ev Event) {
 		clear(s.scanned)
 		s.gen = 1
 	}
-	s.vals, s.nodes, s.buf = s.vals[:0], s.nodes[:0], s.buf[:0]
+	s.vals, s.nodes, s.buf, s.leaves = s.vals[:0], s.nodes[:0], s.buf[:0], s.leaves[:0]
 	s.lz = nil
 	if lz, ok := ev.(LazyFieldRanger); ok {
 		s.ranged, s.lz = true, lz
@@ -216,21 +257,53 @@ func (s *scratch) reset(ev Event) {
 	fr, ok := ev.(FieldRanger)
 	s.ranged = ok
 	if ok {
-		fr.RangeFields(s.addFn)
+		fr.RangeFields(s.leafFn)
 	}
 }
 
-// add records one field of a ranged event in the slot of every field id it
-// feeds: a better-priority name replaces what the slot holds, the same name
-// again (a repeated key) is appended.
-func (s *scratch) add(name, value string) { s.addVal(name, fval{raw: value}) }
-
-// addVal is add of a value that may be lazy.
-func (s *scratch) addVal(name string, v fval) {
-	refs := s.ft.lookup(name)
-	if len(refs) == 0 {
-		return // no rule names it; keyword searches use Event.Keywords
+// fill files the listed fields of a ranged event into the slots of the
+// field ids x maps their names to; other fields stay absent (keyword
+// searches use Event.Keywords).
+func (s *scratch) fill(x *keyIndex) {
+	for i := range s.leaves {
+		l := &s.leaves[i]
+		if refs := x.lookup(l.name); len(refs) > 0 {
+			s.addVal(refs, l.v)
+		}
 	}
+}
+
+// leafValue returns, before fill, the value field would give for id f:
+// the first listed field with the best-priority name.
+func (s *scratch) leafValue(f int32) (string, bool) {
+	names, lens := s.ft.names[f], s.ft.lens[f]
+	best, bestPrio := -1, len(names)
+	for i := range s.leaves {
+		n := s.leaves[i].name
+		if lens>>min(len(n), 63)&1 == 0 {
+			continue // no name of f has its length
+		}
+		for p := 0; p < bestPrio; p++ {
+			if len(n) == len(names[p]) && n == names[p] {
+				best, bestPrio = i, p
+				break
+			}
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	v := &s.leaves[best].v
+	if v.lazy {
+		v.raw, v.lazy = s.lz.FieldValue(int(v.h)), false
+	}
+	return v.raw, true
+}
+
+// addVal records value v in the slot of every field id of refs: a
+// better-priority name replaces what the slot holds, the same name again
+// (a repeated key) is appended.
+func (s *scratch) addVal(refs []keyRef, v fval) {
 	i := int32(len(s.vals))
 	s.vals = append(s.vals, v)
 	for _, r := range refs {

@@ -5,7 +5,7 @@ import "slices"
 // buildMachines numbers the literals (those of field f from base[f]),
 // builds the Aho-Corasick machines of the fields, and indexes each
 // bucket's patterns to its rules.
-func (rs *Ruleset) buildMachines(ruleAtoms [][]atom, lits []map[string]int32, litList [][]string) {
+func (rs *Ruleset) buildMachines(ruleClauses [][]clause, lits []map[string]int32, litList [][]string) {
 	pf := rs.pre
 	known := rs.addKnownLits(lits, litList)
 	base := make([]int32, len(litList))
@@ -40,18 +40,21 @@ func (rs *Ruleset) buildMachines(ruleAtoms [][]atom, lits []map[string]int32, li
 		for _, b := range routes {
 			b.pf.pats = map[int32][]int32{}
 			for _, cr := range b.rules {
-				as := ruleAtoms[cr.index]
-				if as == nil {
+				cs := ruleClauses[cr.index]
+				if cs == nil {
 					b.pf.always = append(b.pf.always, cr)
 					continue
 				}
-				for _, a := range as {
-					p := base[a.field] + lits[a.field][a.lit]
-					if l := b.pf.pats[p]; len(l) == 0 || l[len(l)-1] != cr.index {
-						b.pf.pats[p] = append(l, cr.index)
-					}
-					if !slices.Contains(b.pf.fields, a.field) {
-						b.pf.fields = append(b.pf.fields, a.field)
+				for k, c := range cs {
+					e := cr.index<<3 | int32(k)
+					for _, a := range c {
+						p := base[a.field] + lits[a.field][a.lit]
+						if !slices.Contains(b.pf.pats[p], e) {
+							b.pf.pats[p] = append(b.pf.pats[p], e)
+						}
+						if !slices.Contains(b.pf.fields, a.field) {
+							b.pf.fields = append(b.pf.fields, a.field)
+						}
 					}
 				}
 			}

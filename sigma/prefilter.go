@@ -6,19 +6,19 @@ import (
 )
 
 // The prefilter keeps most rules from being evaluated at all. At compile
-// time each rule gets a set of atoms - (field, literal) pairs of which at
-// least one must occur, lower-cased, in the field's value whenever the rule
-// matches - derived from its condition: a selection needs one atom set per
-// alternative group (taken from the group's most selective item), AND needs
-// any one child's set, OR needs all children's sets. Rules without such a
-// set (only negations, regular expressions, numbers, keyword searches...)
-// are always evaluated. At match time one Aho-Corasick pass per field finds
-// every literal present in the event, and only the rules so hit, plus the
-// always-evaluated ones, are evaluated in full.
+// time each rule gets up to maxClauses clauses, each a set of atoms -
+// (field, literal) pairs of which at least one must occur, lower-cased, in
+// the field's value whenever the rule matches (see clauses.go). Rules
+// without any (only negations, regular expressions, numbers, keyword
+// searches...) are always evaluated. At match time one Aho-Corasick pass
+// per field finds every literal present in the event, and only the rules
+// with an atom found in every clause, plus the always-evaluated ones, are
+// evaluated in full.
 type prefilter struct {
 	fields []pfField // by field id; nil machines when no literal reads the field
 	npat   int
 	nrules int
+	need   []uint8 // by rule index: the mask of all its clauses
 }
 
 // pfField holds the machines of one field: m for its ASCII literals, wide
@@ -31,7 +31,7 @@ type pfField struct {
 // bucketFilter is the prefilter view of one route bucket.
 type bucketFilter struct {
 	always []*compiledRule   // rules without atoms, load order
-	pats   map[int32][]int32 // pattern id -> indexes of the bucket's rules it serves
+	pats   map[int32][]int32 // pattern id -> rule index<<3 | clause, for the bucket's rules it serves
 	fields []int32           // field ids whose machines serve this bucket
 }
 
@@ -39,6 +39,7 @@ type bucketFilter struct {
 type pfScratch struct {
 	gen       uint32
 	ruleStamp []uint32
+	ruleMask  []uint8 // clauses with an atom found (valid when ruleStamp is gen)
 	patStamp  []uint32
 	found     []int32 // patterns found in this event
 	hits      []int32
@@ -54,18 +55,20 @@ type atom struct {
 const minAtomLen = 3
 
 func (rs *Ruleset) buildPrefilter() {
-	pf := &prefilter{fields: make([]pfField, len(rs.ft.names)), nrules: len(rs.rules)}
+	pf := &prefilter{fields: make([]pfField, len(rs.ft.names)), nrules: len(rs.rules),
+		need: make([]uint8, len(rs.rules))}
 	rs.pre = pf
-	ruleAtoms := make([][]atom, len(rs.rules))
+	ruleClauses := make([][]clause, len(rs.rules))
 	lits := make([]map[string]int32, len(rs.ft.names)) // per field: literal -> local index
 	litList := make([][]string, len(rs.ft.names))
 	for i, cr := range rs.rules {
-		as, ok := cr.atoms()
+		cs, ok := cr.clauses()
 		if !ok {
 			continue
 		}
-		ruleAtoms[i] = as
-		for _, a := range as {
+		ruleClauses[i] = cs
+		pf.need[i] = uint8(1)<<len(cs) - 1
+		for _, a := range slices.Concat(cs...) {
 			if lits[a.field] == nil {
 				lits[a.field] = map[string]int32{}
 			}
@@ -75,11 +78,12 @@ func (rs *Ruleset) buildPrefilter() {
 			}
 		}
 	}
-	rs.buildMachines(ruleAtoms, lits, litList)
+	rs.buildMachines(ruleClauses, lits, litList)
 }
 
 func (p *prefilter) newScratch() pfScratch {
-	return pfScratch{ruleStamp: make([]uint32, p.nrules), patStamp: make([]uint32, p.npat)}
+	return pfScratch{ruleStamp: make([]uint32, p.nrules), ruleMask: make([]uint8, p.nrules),
+		patStamp: make([]uint32, p.npat)}
 }
 
 // matchBuckets evaluates the rules of the event's id bucket b1 and channel
@@ -113,7 +117,7 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 			}
 			s.scanned[f] = s.gen
 			for n := s.field(f); n >= 0; n = s.nodes[n].next {
-				m.scan(&m.rs.pre.fields[f], s.nodes[n].val)
+				m.scanValue(f, s.nodes[n].val)
 			}
 		}
 	}
@@ -122,11 +126,17 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 			continue
 		}
 		ps.hits = ps.hits[:0]
+		need := m.rs.pre.need
 		for _, p := range ps.found {
-			for _, r := range b.pf.pats[p] {
+			for _, e := range b.pf.pats[p] {
+				r, bit := e>>3, uint8(1)<<(e&7)
 				if ps.ruleStamp[r] != ps.gen {
-					ps.ruleStamp[r] = ps.gen
-					ps.hits = append(ps.hits, r)
+					ps.ruleStamp[r], ps.ruleMask[r] = ps.gen, 0
+				}
+				if old := ps.ruleMask[r]; old != need[r] {
+					if ps.ruleMask[r] = old | bit; old|bit == need[r] {
+						ps.hits = append(ps.hits, r)
+					}
 				}
 			}
 		}
@@ -146,57 +156,7 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 	}
 }
 
-// atoms returns the rule's atom set, or false if it has none.
-func (r *compiledRule) atoms() ([]atom, bool) {
-	var out []atom
-	for _, c := range r.conds {
-		as, ok := c.atoms(r.sels)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, as...)
-	}
-	return out, len(out) > 0
-}
-
-func (n *evalNode) atoms(sels []selMatcher) ([]atom, bool) {
-	switch n.kind {
-	case condIdent:
-		return sels[n.sel].atoms()
-	case condNot:
-		return nil, false
-	case condAnd:
-		return bestOf(n.kids, sels)
-	case condOf:
-		if n.atLeast == 0 { // all of
-			return bestOf(n.kids, sels)
-		}
-	}
-	// or, "N of": at least one child holds
-	var out []atom
-	for _, k := range n.kids {
-		as, ok := k.atoms(sels)
-		if !ok {
-			return nil, false
-		}
-		out = append(out, as...)
-	}
-	return out, true
-}
-
-// bestOf returns the most selective atom set among children that all hold.
-func bestOf(kids []*evalNode, sels []selMatcher) ([]atom, bool) {
-	var best []atom
-	found := false
-	for _, k := range kids {
-		if as, ok := k.atoms(sels); ok && (!found || better(as, best)) {
-			best, found = as, true
-		}
-	}
-	return best, found
-}
-
-// better prefers sets whose shortest literal is longer (up to 6 bytes),
+// better prefers sets whose shortest literal is longer (up to 24 bytes),
 // then sets with fewer atoms.
 func better(a, b []atom) bool {
 	qa, qb := quality(a), quality(b)
@@ -207,32 +167,11 @@ func better(a, b []atom) bool {
 }
 
 func quality(as []atom) int {
-	q := 6
+	q := 24
 	for _, a := range as {
 		q = min(q, len(a.lit))
 	}
 	return q
-}
-
-func (m *selMatcher) atoms() ([]atom, bool) {
-	if m.keywords != nil || len(m.groups) == 0 {
-		return nil, false
-	}
-	var out []atom
-	for _, g := range m.groups {
-		var best []atom
-		found := false
-		for _, f := range g {
-			if as, ok := f.atoms(); ok && (!found || better(as, best)) {
-				best, found = as, true
-			}
-		}
-		if !found {
-			return nil, false
-		}
-		out = append(out, best...)
-	}
-	return out, true
 }
 
 // atoms returns literals of which one must occur in the field for the item

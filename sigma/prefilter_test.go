@@ -277,10 +277,7 @@ func TestScratchLowerIsToLower(t *testing.T) {
 func TestScanLanesFindEveryLiteral(t *testing.T) {
 	pats := []string{"cmd.exe", "exe", "\\\\", "powershell", "-enc", "hers", "his", "abcdefghijklmnopqrstuvwxyz0123456789"}
 	rs := &Ruleset{pre: &prefilter{npat: len(pats)}}
-	for _, tails := range []bool{false, true} {
-		m := &Matcher{rs: rs, pf: rs.pre.newScratch(), tailLanes: tails}
-		testScanFindsEveryLiteral(t, m, pats)
-	}
+	testScanFindsEveryLiteral(t, &Matcher{rs: rs, pf: rs.pre.newScratch()}, pats)
 }
 
 func testScanFindsEveryLiteral(t *testing.T, m *Matcher, pats []string) {
@@ -371,28 +368,26 @@ func TestMaybeIPKeepsAddresses(t *testing.T) {
 }
 
 // TestScanLanesCuts places the longest literal, and a short one, at every
-// position around the lane cuts of values of many lengths: both lane
-// layouts must find them wherever they are.
+// position around the lane cuts of values of many lengths: the scan must
+// find them wherever they are.
 func TestScanLanesCuts(t *testing.T) {
 	long := "abcdefghijklmnopqrstuvwxyz0123456789"
 	pats := []string{long, "xyz"}
 	rs := &Ruleset{pre: &prefilter{npat: len(pats)}}
 	ac := newACMachine(pats, seqIDs(len(pats), 0))
-	for _, tails := range []bool{false, true} {
-		m := &Matcher{rs: rs, pf: rs.pre.newScratch(), tailLanes: tails}
-		for n := laneMin; n < 400; n++ {
-			for _, lit := range []string{long, "xyz"} {
-				for p := 0; p+len(lit) <= n; p++ {
-					v := strings.Repeat(".", p) + lit + strings.Repeat(".", n-p-len(lit))
-					m.pf.gen++
-					m.scanText(ac, v)
-					id := int32(0)
-					if lit == "xyz" {
-						id = 1
-					}
-					if m.pf.patStamp[id] != m.pf.gen {
-						t.Fatalf("tails=%v: %q at %d of a %d-byte value not found", tails, lit, p, n)
-					}
+	m := &Matcher{rs: rs, pf: rs.pre.newScratch()}
+	for n := laneMin; n < 400; n++ {
+		for _, lit := range []string{long, "xyz"} {
+			for p := 0; p+len(lit) <= n; p++ {
+				v := strings.Repeat(".", p) + lit + strings.Repeat(".", n-p-len(lit))
+				m.pf.gen++
+				m.scanText(ac, v)
+				id := int32(0)
+				if lit == "xyz" {
+					id = 1
+				}
+				if m.pf.patStamp[id] != m.pf.gen {
+					t.Fatalf("%q at %d of a %d-byte value not found", lit, p, n)
 				}
 			}
 		}

@@ -8,14 +8,17 @@ import (
 // Ruleset is a compiled, immutable set of rules. It is safe for concurrent
 // use by several goroutines.
 type Ruleset struct {
-	rules    []*compiledRule
-	ft       *fieldTable
-	byRoute  map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
-	unmapped map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
-	chanF    int32                         // field id of the channel field, -1 if none
-	eidF     int32
-	pool     sync.Pool // *Matcher
-	pre      *prefilter
+	rules        []*compiledRule
+	ft           *fieldTable
+	byRoute      map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
+	chans        map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
+	spelled      map[string]bool               // channels as the pipeline spells them
+	unmapped     map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
+	unmappedKeys keyIndex                      // names of the fields the rules of unmapped read
+	chanF        int32                         // field id of the channel field, -1 if none
+	eidF         int32
+	pool         sync.Pool // *Matcher
+	pre          *prefilter
 }
 
 // bucket is the rules of one route, in load order.
@@ -29,7 +32,7 @@ type bucket struct {
 func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 	c := &compiler{cfg: cfg, ft: newFieldTable()}
 	rs := &Ruleset{byRoute: map[string]map[string]*bucket{}, unmapped: map[Logsource][]*compiledRule{},
-		ft: c.ft, chanF: -1, eidF: -1}
+		ft: c.ft, chanF: -1, eidF: -1, spelled: map[string]bool{}}
 	if p := cfg.Pipeline; p != nil {
 		if p.ChannelField != "" {
 			rs.chanF = c.fieldID(p.ChannelField)
@@ -51,6 +54,7 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 	}
 	rs.ft.freeze()
 	rs.buildPrefilter()
+	rs.buildRoutes()
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs
 }
@@ -67,6 +71,7 @@ func (rs *Ruleset) route(cr *compiledRule, p *Pipeline) {
 		return
 	}
 	get := func(ch, id string) *bucket {
+		rs.spelled[ch] = true
 		ch = strings.ToLower(ch) // channel names compare case-insensitively, as Sigma values do
 		m := rs.byRoute[ch]
 		if m == nil {
@@ -186,18 +191,19 @@ func (rs *Ruleset) MatchRule(r *Rule, ev Event) bool {
 // so that matching does not allocate. A Matcher is not safe for concurrent
 // use: give each goroutine its own.
 type Matcher struct {
-	rs   *Ruleset
-	s    *scratch
-	pf   pfScratch
-	full bool // tests: evaluate every rule of a bucket, no prefilter
-	// tailLanes scans long values the way scanTextTails does (benchmarks
-	// compare both).
-	tailLanes bool
+	rs    *Ruleset
+	s     *scratch
+	pf    pfScratch
+	memo  scanMemo
+	lines lineMemo
+	rec   recorder
+	full  bool // tests: evaluate every rule of a bucket, no prefilter
 }
 
 // NewMatcher returns a Matcher for rs.
 func (rs *Ruleset) NewMatcher() *Matcher {
-	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch()}
+	m := &Matcher{rs: rs, s: newScratch(rs.ft), pf: rs.pre.newScratch(), memo: newScanMemo(),
+		lines: newLineMemo(), rec: recorder{pats: make([]int32, 0, 256)}}
 	m.s.pf = &m.pf
 	return m
 }
@@ -205,25 +211,28 @@ func (rs *Ruleset) NewMatcher() *Matcher {
 // Match is Ruleset.Match on the Matcher's own state.
 func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	rs, s := m.rs, m.s
-	s.reset(ev)
-	if len(rs.byRoute) > 0 {
-		if n := s.field(rs.chanF); n >= 0 {
-			// Routes are keyed by lower-cased channel ("security" and
-			// "Security" are one channel); low is cached per event and does
-			// not allocate for ASCII.
-			if routes := rs.byRoute[s.low(s.nodes[n].val)]; routes != nil {
-				var b1 *bucket
-				if n := s.field(rs.eidF); n >= 0 {
-					b1 = routes[s.raw(s.nodes[n].val)]
-				}
-				m.matchBuckets(b1, routes["*"], fn)
-			}
+	s.begin(ev)
+	le, _ := ev.(LogsourceEvent)
+	unmapped := le != nil && len(rs.unmapped) > 0
+	var r *route
+	if len(rs.chans) > 0 && rs.chanF >= 0 {
+		r = m.routeOf()
+	}
+	if s.ranged {
+		switch {
+		case r != nil && unmapped:
+			s.fill(&rs.ft.index)
+		case r != nil:
+			s.fill(&r.keys)
+		case unmapped:
+			s.fill(&rs.unmappedKeys)
 		}
 	}
-	if len(rs.unmapped) > 0 {
-		if le, ok := ev.(LogsourceEvent); ok {
-			m.matchUnmapped(le.Logsource(), fn)
-		}
+	if r != nil {
+		m.matchBuckets(r.b1, r.b2, fn)
+	}
+	if unmapped {
+		m.matchUnmapped(le.Logsource(), fn)
 	}
 }
 

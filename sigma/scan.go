@@ -46,9 +46,6 @@ const laneMin = 96
 func (m *Matcher) scanText(ac *acMachine, v string) byte {
 	q := len(v) / 4
 	ov := int(ac.maxLen) - 1
-	if m.tailLanes {
-		return m.scanTextTails(ac, v)
-	}
 	if len(v) < laneMin || ov >= 2*q {
 		_, acc := m.scanFrom(ac, 0, v)
 		return acc
@@ -80,43 +77,6 @@ func (m *Matcher) scanText(ac *acMachine, v string) byte {
 	return acc | a3
 }
 
-// scanTextTails is scanText as it was before the lanes overlapped: lanes
-// 1 to 3 start maxLen-1 bytes before their quarter and finish those bytes
-// one lane at a time (benchmarks compare both).
-func (m *Matcher) scanTextTails(ac *acMachine, v string) byte {
-	q := len(v) / 4
-	ov := int(ac.maxLen) - 1
-	if len(v) < laneMin || ov >= q {
-		_, acc := m.scanFrom(ac, 0, v)
-		return acc
-	}
-	delta, class, first := ac.delta, &ac.class, ac.firstOut
-	l0, l1, l2, l3 := v[:q], v[q-ov:2*q], v[2*q-ov:3*q], v[3*q-ov:]
-	l1, l2, l3 = l1[:q], l2[:q], l3[:q] // equal lengths for the loop
-	var s0, s1, s2, s3 int32
-	var acc byte
-	for j := 0; j < q; j++ {
-		c0, c1, c2, c3 := l0[j], l1[j], l2[j], l3[j]
-		acc |= c0 | c1 | c2 | c3
-		s0 = delta[s0+int32(class[c0])]
-		s1 = delta[s1+int32(class[c1])]
-		s2 = delta[s2+int32(class[c2])]
-		s3 = delta[s3+int32(class[c3])]
-		if max(s0, s1, s2, s3) < first { // no outputs in any lane
-			continue
-		}
-		m.hitIf(ac, s0)
-		m.hitIf(ac, s1)
-		m.hitIf(ac, s2)
-		m.hitIf(ac, s3)
-	}
-	// Finish lanes 1 to 3 (each has ov bytes more; the last also the rest).
-	_, a1 := m.scanFrom(ac, s1, v[q-ov+q:2*q])
-	_, a2 := m.scanFrom(ac, s2, v[2*q-ov+q:3*q])
-	_, a3 := m.scanFrom(ac, s3, v[3*q-ov+q:])
-	return acc | a1 | a2 | a3
-}
-
 // scanFrom runs ac from state st over v and returns the final state and
 // the OR of v's bytes.
 func (m *Matcher) scanFrom(ac *acMachine, st int32, v string) (int32, byte) {
@@ -145,6 +105,7 @@ func (m *Matcher) hit(ac *acMachine, st int32) {
 	ps := &m.pf
 	k := (st - ac.firstOut) / ac.nclass
 	for _, p := range ac.outs[ac.outStart[k]:ac.outStart[k+1]] {
+		m.rec.add(p)
 		if ps.patStamp[p] != ps.gen {
 			ps.patStamp[p] = ps.gen
 			ps.found = append(ps.found, p)

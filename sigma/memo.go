@@ -1,0 +1,127 @@
+package sigma
+
+import (
+	"hash/maphash"
+	"slices"
+)
+
+// The scan memos. Values repeat a great deal in event logs, and scanning
+// one costs a dependent table load per byte, often in a large machine that
+// is no longer in the cache. A Matcher therefore remembers the patterns its
+// machines found in recent texts of each field and replays them for a text
+// seen again, after comparing it in full: short values (image paths,
+// access masks, registry keys) in one memo, long lines in another (see
+// memolong.go). Only ASCII texts are remembered; a value with other bytes
+// is scanned by scan, which also scans its lower-cased form.
+
+const (
+	memoBits    = 14 // 16,384 slots, direct-mapped (2.6 MB per Matcher)
+	memoMaxLen  = 120
+	memoMaxPats = 8 // most patterns remembered for one text
+)
+
+// memoSlot is one remembered text (of up to memoMaxLen bytes) of one field
+// and the patterns found in it.
+type memoSlot struct {
+	field int32 // -1: empty
+	vlen  uint8
+	npat  uint8
+	val   [memoMaxLen]byte
+	pats  [memoMaxPats]int32
+}
+
+// scanMemo is a Matcher's memo of short texts.
+type scanMemo struct {
+	seed  maphash.Seed
+	slots []memoSlot // nil: nothing is remembered (benchmarks compare)
+}
+
+func newScanMemo() scanMemo {
+	m := scanMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, 1<<memoBits)}
+	for i := range m.slots {
+		m.slots[i].field = -1
+	}
+	return m
+}
+
+// recorder collects every pattern hit reports while on, whether found
+// before in the event or not: the complete set of a text, for the memos.
+type recorder struct {
+	on   bool
+	pats []int32 // with repeats; full means some may be missing
+}
+
+// start begins recording.
+func (r *recorder) start() { r.on, r.pats = true, r.pats[:0] }
+
+// stop ends recording and returns the distinct patterns, false if some
+// may be missing.
+func (r *recorder) stop() ([]int32, bool) {
+	r.on = false
+	if len(r.pats) == cap(r.pats) {
+		return nil, false
+	}
+	slices.Sort(r.pats)
+	return slices.Compact(r.pats), true
+}
+
+// add records p if recording.
+func (r *recorder) add(p int32) {
+	if r.on && len(r.pats) < cap(r.pats) {
+		r.pats = append(r.pats, p)
+	}
+}
+
+// replay adds the patterns of a remembered text to the event's.
+func (m *Matcher) replay(pats []int32) {
+	ps := &m.pf
+	for _, p := range pats {
+		if ps.patStamp[p] != ps.gen {
+			ps.patStamp[p] = ps.gen
+			ps.found = append(ps.found, p)
+		}
+	}
+}
+
+// scanValue records the patterns of field f found in value i.
+func (m *Matcher) scanValue(f int32, i int32) {
+	pf := &m.rs.pre.fields[f]
+	v := m.s.raw(i)
+	if pf.m == nil {
+		m.scan(pf, i)
+		return
+	}
+	var acc byte
+	if len(v) > memoMaxLen {
+		acc = m.scanLong(f, pf.m, v)
+	} else {
+		acc = m.scanShort(f, pf.m, v)
+	}
+	if acc >= 0x80 {
+		m.scan(pf, i)
+	}
+}
+
+// scanShort scans text (at most memoMaxLen bytes) of field f with ac,
+// through the memo, and returns the OR of its bytes.
+func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
+	if m.memo.slots == nil {
+		return m.scanText(ac, text)
+	}
+	h := maphash.String(m.memo.seed, text) + uint64(f)*0x9E3779B97F4A7C15
+	slot := &m.memo.slots[h>>(64-memoBits)]
+	if slot.field == f && int(slot.vlen) == len(text) && string(slot.val[:len(text)]) == text {
+		m.replay(slot.pats[:slot.npat])
+		return 0 // only ASCII texts are remembered
+	}
+	m.rec.start()
+	acc := m.scanText(ac, text)
+	pats, ok := m.rec.stop()
+	if !ok || acc >= 0x80 || len(pats) > memoMaxPats {
+		return acc
+	}
+	slot.field, slot.vlen, slot.npat = f, uint8(len(text)), uint8(len(pats))
+	copy(slot.val[:], text)
+	copy(slot.pats[:], pats)
+	return acc
+}

@@ -1,0 +1,80 @@
+package sigma
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestScanMemoRepeatedKey: a value remembered must carry all its patterns,
+// also when it was the second value of a repeated key whose first value
+// held the same literal; and a remembered value gives the same matches.
+func TestScanMemoRepeatedKey(t *testing.T) {
+	rs := windowsRules(t, procRule)
+	m := rs.NewMatcher()
+	match := func(line string) []string {
+		js := NewJSONEvent()
+		if err := js.Reset([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
+		return ids
+	}
+	head := `{"Channel":"` + sysmon + `","EventID":"1","Image":`
+	for i, c := range []struct {
+		line string
+		want int
+	}{
+		{head + `["C:\\x.exe","D:\\x.exe"]}`, 1},
+		{head + `"D:\\x.exe"}`, 1},
+		{head + `"D:\\x.exe"}`, 1},
+		{head + `"D:\\y.exe"}`, 0},
+		{head + `"C:\\x.exe"}`, 1},
+	} {
+		if got := match(c.line); len(got) != c.want {
+			t.Errorf("event %d: matched %v, want %d rule(s)", i, got, c.want)
+		}
+	}
+}
+
+// TestLineMemo: long values are scanned line by line through the memo of
+// long lines when no literal holds a newline, and as a whole when one
+// does; a remembered line gives the same matches as a scanned one.
+func TestLineMemo(t *testing.T) {
+	rule := func(id, lit string) string {
+		return "id: " + id + "\nlogsource:\n    product: windows\n    category: ps_module\ndetection:\n" +
+			"    sel:\n        ContextInfo|contains: \"" + lit + "\"\n    condition: sel\n"
+	}
+	rs := windowsRules(t, rule("needle", "needle"), rule("across", `foo\nbar`))
+	m := rs.NewMatcher()
+	match := func(ctx string) []string {
+		js := NewJSONEvent()
+		line := `{"Channel":"Microsoft-Windows-PowerShell/Operational","EventID":"4103","ContextInfo":` +
+			strconv.Quote(ctx) + `}`
+		if err := js.Reset([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
+		return ids
+	}
+	long := strings.Repeat("a", 300)
+	for i, c := range []struct {
+		ctx  string
+		want string
+	}{
+		{"x\n" + long + "needle" + long + "\ny", "needle"},
+		{"z\n" + long + "needle" + long + "\ny", "needle"}, // the long line remembered
+		{"x\n" + long + "needlf" + long + "\ny", ""},
+		{"short needle\n" + long, "needle"},
+		{"short needle\n" + long, "needle"}, // the short line remembered
+		{long + "foo\nbar" + long, "across"},
+		{long + "foo\nbaz" + long, ""},
+	} {
+		got := strings.Join(match(c.ctx), ",")
+		if got != c.want {
+			t.Errorf("event %d: matched %q, want %q", i, got, c.want)
+		}
+	}
+}
