@@ -32,11 +32,8 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}
 	flags := flagsOf(sub, w.direct() || w == whyRole)
-	if (w == whyDepartment || w == whyRole) && staff != nil && pat != nil && flags&flagSelf == 0 && familyOf(sub) != "" {
-		// Working in the department of the stay, or a records role, does
-		// not explain opening a family member's record: only treating them
-		// (encounter participant, care team) does.
-		flags |= flagFamily
+	if (w == whyDepartment || w == whyRole) && staff != nil && pat != nil && flags&flagSelf == 0 {
+		flags |= d.personalDespite(sub, w)
 	}
 	if w != whyNone && !w.direct() && w != whyRole {
 		// A pattern learned from the log (collaboration, consult, diagnosis)
@@ -247,4 +244,42 @@ func (d *Detector) judgeBTG(cx *hospital.Context, p Pending, emit func(finding.F
 		Explanation: explainText(sub, "break-the-glass", flagBTG, whyNone, false, d.cfg),
 		IngestedAt:  time.Unix(0, p.Ingested).UTC(), ContextVersion: cx.Version(),
 	})
+}
+
+// departmentCurrent is how close to a stay in the user's department an
+// access must be for the department to explain a coworker or a neighbour.
+const departmentCurrent = 72 * time.Hour
+
+// personalDespite returns the personal flags a weak explanation does not
+// cover. Working in the department of a relative's stay, or coding it, does
+// not explain opening their record: only treating them (encounter
+// participant, care team) does. The department explains a colleague's or a
+// neighbour's record only around a current stay (±72 h), not for the whole
+// ±30-day window: an ED physician opening a colleague's ED chart from two
+// weeks ago is the classic snooping case.
+func (d *Detector) personalDespite(s *subject, w why) flag {
+	var f flag
+	if familyOf(s) != "" {
+		f |= flagFamily
+	}
+	if w != whyDepartment || deptStayNear(s.cx, s.staff, s.pid, s.t, departmentCurrent) {
+		return f
+	}
+	if coworkerOf(s) != nil {
+		f |= flagCoworker
+	} else if dm := hospital.DistanceMeters(s.staff.Home, s.pat.Home); dm >= 0 && dm <= s.near && familyOf(s) == "" {
+		f |= flagNeighbor
+	}
+	return f
+}
+
+// deptStayNear reports whether the patient has an encounter in the user's
+// department within ±w of t.
+func deptStayNear(cx *hospital.Context, st *hospital.Staff, pid string, t time.Time, w time.Duration) bool {
+	for _, e := range cx.Encounters(pid) {
+		if e.Department != "" && strings.EqualFold(e.Department, st.Department) && overlaps(e.Start, e.End, t.Add(-w), t.Add(w)) {
+			return true
+		}
+	}
+	return false
 }

@@ -96,6 +96,8 @@ func fixture(t testing.TB) *hospital.Holder {
 			patient("pat-dx", "Dia", "Gnosis", "7 Hill", 42, -77, ""),
 			patient("pat-kin", "Kim", "Doe", "12 Elm Street", 40.0, -75.0, ""),
 			patient("pat-kin-ct", "Kit", "Doe", "12 Elm Street", 40.0, -75.0, ""),
+			patient("pat-colleague-old", "Bob", "Smith", "1 Oak Road", 40.05, -75.05, ""),
+			patient("pat-colleague-now", "Rita", "Ray", "7 Cedar Ct", 40.3, -75.3, ""),
 		),
 		"Encounter.ndjson": ndjson(
 			encounter("enc-1", "pat-enc", "Cardiology", t0.Add(-2*day), time.Time{}, "E002"),
@@ -104,6 +106,8 @@ func fixture(t testing.TB) *hospital.Holder {
 			encounter("enc-btg", "pat-btg-ok", "Emergency", t0.Add(2*time.Hour), t0.Add(5*time.Hour), "E005"),
 			encounter("enc-collab", "pat-collab", "Emergency", t0.Add(-1*day), time.Time{}),
 			encounter("enc-kin", "pat-kin", "Oncology", t0.Add(-5*day), t0.Add(-3*day)),
+			encounter("enc-colleague-old", "pat-colleague-old", "Oncology", t0.Add(-14*day), t0.Add(-13*day)),
+			encounter("enc-colleague-now", "pat-colleague-now", "Oncology", t0.Add(-1*day), time.Time{}),
 		),
 		"CareTeam.ndjson": ndjson(
 			`{"resourceType":"CareTeam","id":"ct-1","subject":{"reference":"Patient/pat-ct"},"participant":[{"member":{"reference":"Practitioner/E001"}}],"period":{"start":"2026-11-01T00:00:00Z"}}`,

@@ -29,6 +29,8 @@ func TestEveryExplanationAndFlag(t *testing.T) {
 		{"household", access{user: "jdoe42", patient: "pat-house"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "shares the user's surname and home address"},
 		{"family in the user's department, not treated by the user", access{user: "jdoe42", patient: "pat-kin"}, whyDepartment, flagFamily, "privacy.family", finding.SeverityHigh, "shares the user's surname and home address"},
 		{"family the user treats (care team)", access{user: "jdoe42", patient: "pat-kin-ct"}, whyCareTeam, 0, "", "", ""},
+		{"colleague's stay in the user's department two weeks ago", access{user: "jdoe42", patient: "pat-colleague-old"}, whyDepartment, flagCoworker, "privacy.coworker", finding.SeverityHigh, "who is a coworker (employee E002, Cardiology)"},
+		{"colleague in the user's department now", access{user: "jdoe42", patient: "pat-colleague-now"}, whyDepartment, 0, "", "", ""},
 		{"related person", access{user: "jdoe42", patient: "pat-rel"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "related person (sister)"},
 		{"patient contact", access{user: "jdoe42", patient: "pat-contact"}, whyNone, flagFamily, "privacy.family", finding.SeverityHigh, "as a contact (friend)"},
 		{"neighbour", access{user: "jdoe42", patient: "pat-near"}, whyNone, flagNeighbor, "privacy.neighbor", finding.SeverityMedium, "who lives 200 m from the user's home"},
