@@ -88,9 +88,15 @@ func demo(ctx context.Context, o DemoOptions) error {
 		cfg.Rules = o.Rules
 	}
 	srvCtx, stopServer := context.WithCancel(ctx)
-	defer stopServer()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- Serve(srvCtx, cfg) }()
+	var once sync.Once
+	var serr error
+	stop := func() error { // stop the server and wait for it, before tmp is removed
+		once.Do(func() { stopServer(); serr = <-serveErr })
+		return serr
+	}
+	defer stop()
 	base := "http://" + addr
 	if err := waitReady(ctx, base, serveErr); err != nil {
 		return err
@@ -102,8 +108,7 @@ func demo(ctx context.Context, o DemoOptions) error {
 	}
 	printWhere(o.Out, base, tokenPath, cfg.Rules)
 	err = demoRun(ctx, o, simDir, base, strings.TrimSpace(string(token)))
-	stopServer()
-	if serr := <-serveErr; serr != nil && err == nil {
+	if serr := stop(); serr != nil && err == nil {
 		err = serr
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -240,11 +245,14 @@ func freePort() (string, error) {
 }
 
 // waitReady polls /readyz until the server answers 200.
-func waitReady(ctx context.Context, base string, serveErr <-chan error) error {
+// waitReady polls /readyz until the server answers; an early server error
+// is put back in serveErr for whoever waits for the server to stop.
+func waitReady(ctx context.Context, base string, serveErr chan error) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-serveErr:
+			serveErr <- err
 			return fmt.Errorf("demo server stopped: %w", err)
 		case <-ctx.Done():
 			return ctx.Err()
