@@ -244,8 +244,7 @@ func freePort() (string, error) {
 	return addr, ln.Close()
 }
 
-// waitReady polls /readyz until the server answers 200.
-// waitReady polls /readyz until the server answers; an early server error
+// waitReady polls /readyz until the server answers 200; an early server error
 // is put back in serveErr for whoever waits for the server to stop.
 func waitReady(ctx context.Context, base string, serveErr chan error) error {
 	deadline := time.Now().Add(60 * time.Second)
