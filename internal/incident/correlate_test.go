@@ -225,8 +225,24 @@ func TestSplitAndClosed(t *testing.T) {
 }
 
 func BenchmarkCorrelate(b *testing.B) {
+	b.Run("findings-only", func(b *testing.B) { benchCorrelate(b, Config{}) })
+	// with a telemetry-fed tracker that knows half the hosts as shared
+	b.Run("shared-tracker", func(b *testing.B) {
+		s := NewSharedTracker(3, DefaultWindow)
+		for h := range 40 {
+			if h%2 == 0 {
+				for u := range 5 {
+					obs(s, 0, event.Entities{User: fmt.Sprintf("u%d", u), Host: fmt.Sprintf("ws-%d", h)})
+				}
+			}
+		}
+		benchCorrelate(b, Config{Shared: s})
+	})
+}
+
+func benchCorrelate(b *testing.B, cfg Config) {
 	fs := sequence(100000)
-	c := NewCorrelator(Config{})
+	c := NewCorrelator(cfg)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
@@ -234,7 +250,7 @@ func BenchmarkCorrelate(b *testing.B) {
 		j := i % len(fs)
 		if j == 0 && i > 0 {
 			b.StopTimer()
-			c = NewCorrelator(Config{})
+			c = NewCorrelator(cfg)
 			b.StartTimer()
 		}
 		c.Add(&fs[j])
