@@ -42,25 +42,45 @@ func overlaps(start, end, lo, hi time.Time) bool {
 	return (start.IsZero() || !start.After(hi)) && (end.IsZero() || !end.Before(lo))
 }
 
+// nearest is the encounter of the patient nearest to an access: its
+// department and how far it is from the access (0 = in progress).
+type nearest struct {
+	Dept string
+	Gap  time.Duration
+	ok   bool
+}
+
+// gapTo is how far [start, end] (zero end = open, zero start = unknown) is
+// from t; 0 when t is inside it.
+func gapTo(start, end, t time.Time) time.Duration {
+	switch {
+	case !start.IsZero() && t.Before(start):
+		return start.Sub(t)
+	case !end.IsZero() && t.After(end):
+		return t.Sub(end)
+	}
+	return 0
+}
+
 // explainDirect looks for a care relationship of s with the patient within
-// ±window of t. encDept is the department of an encounter in that window
-// (the one in progress at t if any), for consult patterns.
-func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.Time, window time.Duration) (w why, encDept string) {
+// ±window of t. near is the encounter in that window nearest to t (the one
+// in progress if any), for consult patterns.
+func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.Time, window time.Duration) (w why, near nearest) {
 	lo, hi := t.Add(-window), t.Add(window)
 	dept := false
 	for _, e := range cx.Encounters(pid) {
 		if !overlaps(e.Start, e.End, lo, hi) {
 			continue
 		}
-		if encDept == "" || overlaps(e.Start, e.End, t, t) {
-			encDept = e.Department
+		if g := gapTo(e.Start, e.End, t); !near.ok || g < near.Gap {
+			near = nearest{Dept: e.Department, Gap: g, ok: true}
 		}
 		if s == nil {
 			continue
 		}
 		for _, p := range e.Participants {
 			if p == s.EmployeeID {
-				return whyEncounter, encDept
+				return whyEncounter, near
 			}
 		}
 		if e.Department != "" && strings.EqualFold(e.Department, s.Department) {
@@ -68,7 +88,7 @@ func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.T
 		}
 	}
 	if s == nil {
-		return whyNone, encDept
+		return whyNone, near
 	}
 	for _, ct := range cx.CareTeams(pid) {
 		if !overlaps(ct.Start, ct.End, lo, hi) {
@@ -76,22 +96,36 @@ func explainDirect(cx *hospital.Context, s *hospital.Staff, pid string, t time.T
 		}
 		for _, m := range ct.Members {
 			if m == s.EmployeeID {
-				return whyCareTeam, encDept
+				return whyCareTeam, near
 			}
 		}
 	}
 	if dept {
-		return whyDepartment, encDept
+		return whyDepartment, near
 	}
-	return whyNone, encDept
+	return whyNone, near
 }
 
 // recordsRoles may open records for their work on the role alone, within
 // the daily norm (0 = no norm: interface service accounts).
 var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
 
-// explainLearned tries the explanations learned from the log.
-func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
+// explainLearned tries the explanations learned from the log. For a
+// restricted record they hold only while the patient is under care (an
+// encounter within RestrictedCareWindow of the access); the records roles
+// keep their own rule.
+func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, p *hospital.Patient, near nearest, us *User,
+	ps *Patient, uh uint64, t time.Time) why {
+	if p.Confidentiality == "" || (near.ok && near.Gap <= d.cfg.RestrictedCareWindow) {
+		if w := d.explainPattern(cx, s, p.ID, near.Dept, us, ps, uh, t); w != whyNone {
+			return w
+		}
+	}
+	return d.explainRole(cx, s, p.ID, us, t)
+}
+
+// explainPattern tries collaboration, consult and diagnosis patterns.
+func (d *Detector) explainPattern(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
 	ps *Patient, uh uint64, t time.Time) why {
 	sec := t.Unix()
 	for _, a := range ps.Acc {
@@ -114,6 +148,11 @@ func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, pid, 
 			}
 		}
 	}
+	return whyNone
+}
+
+// explainRole: the records roles within their daily norm, interfaces always.
+func (d *Detector) explainRole(cx *hospital.Context, s *hospital.Staff, pid string, us *User, t time.Time) why {
 	if s.Role == "service_account" || (recordsRoles[s.Role] && us.DayCount <= uint32(d.cfg.RoleDailyNorm)) {
 		return whyRole
 	}

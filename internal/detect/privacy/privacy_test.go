@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,59 @@ func TestLearnedConsultPattern(t *testing.T) {
 	fs := run(t, d, access{user: "rray", patient: "pat-next-door", t: t0.Add(time.Hour)})
 	if d.last.why != whyConsult || len(fs) != 1 || fs[0].RuleID != "privacy.neighbor" {
 		t.Fatalf("neighbour behind a consult pattern: why %d, findings %+v", d.last.why, fs)
+	}
+}
+
+// A learned consult pattern explains an access to a restricted record only
+// while the patient is under care in the consulted department: an encounter
+// in progress or within RestrictedCareWindow (24 h) of the access.
+func TestRestrictedRecordConsultNeedsCurrentCare(t *testing.T) {
+	day := 24 * time.Hour
+	restricted := `,"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"V"}]}`
+	var pats, encs []string
+	for i := range 20 {
+		id := fmt.Sprintf("pat-ed-%02d", i)
+		pats = append(pats, patient(id, "P", "Ed"+id, "x", 0, 0, ""))
+		encs = append(encs, encounter("enc-"+id, id, "Emergency", t0.Add(-time.Hour), time.Time{}))
+	}
+	pats = append(pats,
+		patient("pat-vip-now", "V", "Now", "x", 0, 0, restricted),
+		patient("pat-vip-soon", "V", "Soon", "x", 0, 0, restricted),
+		patient("pat-vip-past", "V", "Past", "x", 0, 0, restricted),
+		patient("pat-plain-past", "P", "Past", "x", 0, 0, ""))
+	encs = append(encs,
+		encounter("enc-vip-now", "pat-vip-now", "Emergency", t0.Add(-time.Hour), time.Time{}),
+		encounter("enc-vip-soon-old", "pat-vip-soon", "Emergency", t0.Add(-20*day), t0.Add(-19*day)),
+		encounter("enc-vip-soon", "pat-vip-soon", "Emergency", t0.Add(8*time.Hour), time.Time{}),
+		encounter("enc-vip-past", "pat-vip-past", "Emergency", t0.Add(-6*day), t0.Add(-5*day)),
+		encounter("enc-plain-past", "pat-plain-past", "Emergency", t0.Add(-6*day), t0.Add(-5*day)))
+	h := loadContext(t, map[string]string{
+		"staff.csv":        staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n",
+		"Patient.ndjson":   ndjson(pats...),
+		"Encounter.ndjson": ndjson(encs...),
+	})
+	d := New(Config{Context: h.Current})
+	for i := range 20 {
+		run(t, d, access{user: "rray", patient: fmt.Sprintf("pat-ed-%02d", i), t: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	at := t0.Add(time.Hour)
+	for _, c := range []struct {
+		pid     string
+		want    why
+		finding bool
+	}{
+		{"pat-vip-now", whyConsult, false},
+		{"pat-vip-soon", whyConsult, false}, // the nearest encounter starts in 7 h
+		{"pat-vip-past", whyNone, true},     // discharged 5 days ago
+		{"pat-plain-past", whyConsult, false},
+	} {
+		fs := run(t, d, access{user: "rray", patient: c.pid, t: at})
+		if d.last.why != c.want || (len(fs) == 1) != c.finding {
+			t.Errorf("%s: why %d, want %d; findings %+v", c.pid, d.last.why, c.want, fs)
+		}
+		if c.finding && (len(fs) != 1 || fs[0].RuleID != "privacy.vip") {
+			t.Errorf("%s: findings %+v, want one privacy.vip", c.pid, fs)
+		}
 	}
 }
 
