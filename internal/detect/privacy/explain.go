@@ -112,11 +112,12 @@ var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
 
 // explainLearned tries the explanations learned from the log. For a
 // restricted record they hold only while the patient is under care (an
-// encounter within RestrictedCareWindow of the access); the records roles
-// keep their own rule.
+// encounter within RestrictedCareWindow of the access), except for the
+// records roles, whose work (coding, billing, release of information,
+// registration) follows or precedes the stay by design.
 func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, p *hospital.Patient, near nearest, us *User,
 	ps *Patient, uh uint64, t time.Time) why {
-	if p.Confidentiality == "" || (near.ok && near.Gap <= d.cfg.RestrictedCareWindow) {
+	if p.Confidentiality == "" || worksOutsideStays(s.Role) || (near.ok && near.Gap <= d.cfg.RestrictedCareWindow) {
 		if w := d.explainPattern(cx, s, p.ID, near.Dept, us, ps, uh, t); w != whyNone {
 			return w
 		}
@@ -160,6 +161,12 @@ func (d *Detector) explainRole(cx *hospital.Context, s *hospital.Staff, pid stri
 		return whyRole
 	}
 	return whyNone
+}
+
+// worksOutsideStays reports the records roles, whose access to a record
+// does not depend on the patient being in hospital.
+func worksOutsideStays(role string) bool {
+	return recordsRoles[role] || role == "registration" || role == "service_account"
 }
 
 // registrationWindow: registration staff open the records of patients whose
