@@ -112,22 +112,24 @@ var recordsRoles = map[string]bool{"him": true, "billing": true, "coding": true}
 
 // explainLearned tries the explanations learned from the log. For a
 // restricted record they hold only while the patient is under care (an
-// encounter within RestrictedCareWindow of the access), except for the
-// records roles, whose work (coding, billing, release of information,
-// registration) follows or precedes the stay by design.
+// encounter within RestrictedCareWindow of the access), and diagnosis
+// responsibility not at all; the records roles, whose work (coding, billing,
+// release of information) follows the stay by design, keep them all.
 func (d *Detector) explainLearned(cx *hospital.Context, s *hospital.Staff, p *hospital.Patient, near nearest, us *User,
 	ps *Patient, uh uint64, t time.Time) why {
-	if p.Confidentiality == "" || worksOutsideStays(s.Role) || (near.ok && near.Gap <= d.cfg.RestrictedCareWindow) {
-		if w := d.explainPattern(cx, s, p.ID, near.Dept, us, ps, uh, t); w != whyNone {
+	restricted := p.Confidentiality != "" && !worksOutsideStays(s.Role)
+	if !restricted || (near.ok && near.Gap <= d.cfg.RestrictedCareWindow) {
+		if w := d.explainPattern(cx, s, p.ID, near.Dept, us, ps, uh, t, !restricted); w != whyNone {
 			return w
 		}
 	}
 	return d.explainRole(cx, s, p.ID, us, t)
 }
 
-// explainPattern tries collaboration, consult and diagnosis patterns.
+// explainPattern tries collaboration, consult and (with diagnosis)
+// diagnosis patterns.
 func (d *Detector) explainPattern(cx *hospital.Context, s *hospital.Staff, pid, encDept string, us *User,
-	ps *Patient, uh uint64, t time.Time) why {
+	ps *Patient, uh uint64, t time.Time, diagnosis bool) why {
 	sec := t.Unix()
 	for _, a := range ps.Acc {
 		if a.User != 0 && a.User != uh && a.Direct && sec-a.T <= int64(d.cfg.CollabWindow/time.Second) &&
@@ -136,13 +138,13 @@ func (d *Detector) explainPattern(cx *hospital.Context, s *hospital.Staff, pid, 
 		}
 	}
 	if encDept != "" && !strings.EqualFold(encDept, s.Department) && s.Department != "" {
-		pair := d.st.Consult[hashPair(s.Department, encDept)]
-		total := d.st.DeptTotal[hashStr(s.Department)]
+		pair := d.st.Consult[hashConsult(s.Department, s.Role, encDept)]
+		total := d.st.DeptTotal[hashConsult(s.Department, s.Role, "")]
 		if pair >= uint32(d.cfg.ConsultMinCount) && float64(pair) >= d.cfg.ConsultMinShare*float64(total) {
 			return whyConsult
 		}
 	}
-	if s.Department != "" {
+	if diagnosis && s.Department != "" {
 		for _, c := range cx.Conditions(pid) {
 			if d.st.Diagnosis[hashPair(c.Code, s.Department)] >= uint32(d.cfg.DiagnosisMinCount) {
 				return whyDiagnosis
@@ -166,7 +168,7 @@ func (d *Detector) explainRole(cx *hospital.Context, s *hospital.Staff, pid stri
 // worksOutsideStays reports the records roles, whose access to a record
 // does not depend on the patient being in hospital.
 func worksOutsideStays(role string) bool {
-	return recordsRoles[role] || role == "registration" || role == "service_account"
+	return recordsRoles[role] || role == "service_account"
 }
 
 // registrationWindow: registration staff open the records of patients whose
@@ -197,9 +199,9 @@ func (d *Detector) learnFrom(cx *hospital.Context, s *hospital.Staff, pid, encDe
 	if s == nil || s.Department == "" {
 		return
 	}
-	learn(d.st.DeptTotal, hashStr(s.Department))
+	learn(d.st.DeptTotal, hashConsult(s.Department, s.Role, ""))
 	if encDept != "" && !strings.EqualFold(encDept, s.Department) {
-		learn(d.st.Consult, hashPair(s.Department, encDept))
+		learn(d.st.Consult, hashConsult(s.Department, s.Role, encDept))
 	}
 	if w.direct() {
 		for _, c := range cx.Conditions(pid) {
