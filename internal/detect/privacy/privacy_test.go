@@ -228,13 +228,15 @@ func TestRestrictedRecordConsultNeedsCurrentCare(t *testing.T) {
 		encounter("enc-plain-past", "pat-plain-past", "Emergency", t0.Add(-6*day), t0.Add(-5*day)))
 	h := loadContext(t, map[string]string{
 		"staff.csv": staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n" +
-			"E006,hclerk,Hana,Clerk,him,HIM,8 Fir St,Springfield,12345,40.4,-75.4,2016-01-01,,\n",
+			"E006,hclerk,Hana,Clerk,him,HIM,8 Fir St,Springfield,12345,40.4,-75.4,2016-01-01,,\n" +
+			"E009,rclerk,Rob,Clerk,registration,Registration,6 Yew St,Springfield,12345,40.7,-75.7,2019-01-01,,\n" +
+			"E010,rnurse,Ria,Nurse,nurse,Radiology,2 Yew St,Springfield,12345,40.8,-75.8,2019-01-01,,\n",
 		"Patient.ndjson":   ndjson(pats...),
 		"Encounter.ndjson": ndjson(encs...),
 	})
 	d := New(Config{Context: h.Current, RoleDailyNorm: 20})
 	for i := range 20 {
-		for _, u := range []string{"rray", "hclerk"} {
+		for _, u := range []string{"rray", "hclerk", "rclerk"} {
 			run(t, d, access{user: u, patient: fmt.Sprintf("pat-ed-%02d", i), t: t0.Add(time.Duration(i) * time.Minute)})
 		}
 	}
@@ -251,6 +253,12 @@ func TestRestrictedRecordConsultNeedsCurrentCare(t *testing.T) {
 		// HIM past its daily norm: a records role works after discharge by
 		// design, so its learned pattern still explains the restricted record.
 		{"hclerk", "pat-vip-past", whyConsult, false},
+		// Registration works around a stay (its role rule is ±24 h): the
+		// window applies to it.
+		{"rclerk", "pat-vip-past", whyNone, true},
+		// The pattern belongs to Radiology's physicians, not its nurses.
+		{"rnurse", "pat-vip-now", whyNone, true},
+		{"rnurse", "pat-plain-past", whyNone, false},
 	} {
 		fs := run(t, d, access{user: c.user, patient: c.pid, t: at})
 		if d.last.why != c.want || (len(fs) == 1) != c.finding {
@@ -270,8 +278,11 @@ func TestLearnedDiagnosisResponsibility(t *testing.T) {
 		encs = append(encs, encounter("enc-"+id, id, "Oncology", t0.Add(-time.Hour), time.Time{}, "E001"))
 		conds = append(conds, `{"resourceType":"Condition","id":"c-`+id+`","subject":{"reference":"Patient/`+id+`"},"code":{"coding":[{"code":"C50.9"}]}}`)
 	}
-	pats = append(pats, patient("pat-dx", "Dia", "Gnosis", "7 Hill", 0, 0, ""))
-	conds = append(conds, `{"resourceType":"Condition","id":"cond-dx","subject":{"reference":"Patient/pat-dx"},"code":{"coding":[{"code":"C50.9"}]}}`)
+	pats = append(pats, patient("pat-dx", "Dia", "Gnosis", "7 Hill", 0, 0, ""),
+		patient("pat-dx-vip", "Vic", "Gnosis", "8 Hill", 0, 0, `,"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}`))
+	encs = append(encs, encounter("enc-dx-vip", "pat-dx-vip", "Emergency", t0.Add(-time.Hour), time.Time{}))
+	conds = append(conds, `{"resourceType":"Condition","id":"cond-dx","subject":{"reference":"Patient/pat-dx"},"code":{"coding":[{"code":"C50.9"}]}}`,
+		`{"resourceType":"Condition","id":"cond-dx-vip","subject":{"reference":"Patient/pat-dx-vip"},"code":{"coding":[{"code":"C50.9"}]}}`)
 	h := loadContext(t, map[string]string{
 		"staff.csv": staffHeader + "E001,jdoe42,Jane,Doe,nurse,Oncology,12 Elm Street,Springfield,12345,40,-75,2015-03-01,,\n" +
 			"E004,amiller,Alice,Miller,nurse,Oncology,5 Birch Ave,Springfield,12345,40.2,-75.2,2018-01-01,,\n",
@@ -288,6 +299,12 @@ func TestLearnedDiagnosisResponsibility(t *testing.T) {
 	run(t, d, access{user: "amiller", patient: "pat-dx", t: t0.Add(time.Hour)})
 	if d.last.why != whyDiagnosis {
 		t.Fatalf("after 5 Oncology patients with C50.9: why %d, want diagnosis", d.last.why)
+	}
+	// A diagnosis the department treats says nothing about a restricted
+	// patient under care elsewhere: no explanation, a privacy.vip finding.
+	fs := run(t, d, access{user: "amiller", patient: "pat-dx-vip", t: t0.Add(time.Hour)})
+	if d.last.why != whyNone || len(fs) != 1 || fs[0].RuleID != "privacy.vip" {
+		t.Fatalf("restricted record by diagnosis: why %d, findings %+v", d.last.why, fs)
 	}
 }
 
