@@ -3,10 +3,15 @@
 // JetStream + SQLite), sends 600-byte flat Windows events as NDJSON batches
 // from several HTTP clients over loopback, and reports accepted events/s
 // (every 2xx means the batch is in JetStream), the ingest→finding latency
-// histogram (with -rate), and peak memory.
+// histogram (with -rate), and peak memory. With -events it sends the lines
+// of an NDJSON file instead (e.g. the simulator's FHIR AuditEvents), after
+// importing the hospital context of -context, so that the privacy detector
+// judges them.
 //
 //	go run ./bench/ingestload -duration 30s -senders 8 -batch 1000
 //	go run ./bench/ingestload -duration 30s -rate 10000      # latency at a fixed rate
+//	go run ./bench/ingestload -duration 60s -rate 5000 -batch 100 -senders 4 \
+//	    -context SIM/context -events SIM/events/auditevent.ndjson
 package main
 
 import (
@@ -17,6 +22,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,6 +53,9 @@ func run() error {
 	external := flag.String("server", "", "address of a running `vigil serve` (host:port) instead of one in this process")
 	extToken := flag.String("token", "", "token for -server")
 	pid := flag.Int("pid", 0, "with -server: the server's pid, to report its peak RSS")
+	eventsFile := flag.String("events", "", "send the lines of this NDJSON file (in order, until its end or -duration) instead of generated Windows events")
+	format := flag.String("format", "", "format query parameter of the ingest requests (\"\" = auto-detect; fhir for AuditEvents)")
+	contextDir := flag.String("context", "", "import these hospital context files or directory into the server before sending")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -85,6 +94,22 @@ func run() error {
 		rssPid = *pid
 	}
 
+	if *contextDir != "" {
+		t0 := time.Now()
+		if err := importContext(ctx, addr, token, *contextDir, os.Stderr); err != nil {
+			return err
+		}
+		fmt.Printf("context imported in %s\n", time.Since(t0).Round(time.Millisecond))
+	}
+	var src *fileSource
+	if *eventsFile != "" {
+		var err error
+		if src, err = openFileSource(*eventsFile); err != nil {
+			return err
+		}
+		defer src.Close()
+	}
+
 	var accepted, failed atomic.Int64
 	var peak atomic.Uint64
 	stopMem := sampleMemory(rssPid, &peak)
@@ -102,10 +127,16 @@ func run() error {
 			client := &http.Client{Timeout: time.Minute}
 			next := time.Now()
 			for n := 0; time.Now().Before(deadline); n++ {
-				body := makeBatch(s, n, *batch)
-				code := post(client, addr, token, body)
+				var body []byte
+				lines := *batch
+				if src == nil {
+					body = makeBatch(s, n, *batch)
+				} else if body, lines, _ = src.next(*batch); lines == 0 {
+					return
+				}
+				code := post(client, addr, token, *format, body)
 				if code == 200 {
-					accepted.Add(int64(*batch))
+					accepted.Add(int64(lines))
 				} else {
 					failed.Add(1)
 				}
@@ -125,13 +156,17 @@ func run() error {
 	<-served
 
 	fmt.Printf("machine: %d cores, %s\n", runtime.NumCPU(), runtime.Version())
+	if src != nil {
+		fmt.Printf("events: %s  context: %s\n", *eventsFile, *contextDir)
+	}
 	fmt.Printf("sync=%s senders=%d batch=%d rate=%d duration=%s\n", *syncMode, *senders, *batch, *rate, elapsed.Round(time.Millisecond))
 	fmt.Printf("accepted events: %d  failed requests: %d\n", accepted.Load(), failed.Load())
 	fmt.Printf("durable ingest: %.0f events/s\n", float64(accepted.Load())/elapsed.Seconds())
 	fmt.Printf("peak RSS: %.0f MiB\n", float64(peak.Load())/(1<<20))
 	for _, l := range strings.Split(metrics, "\n") {
 		if strings.HasPrefix(l, "vigil_finding_latency_seconds") || strings.HasPrefix(l, "vigil_pipeline_pending") ||
-			strings.HasPrefix(l, "vigil_ingest_overload_total") {
+			strings.HasPrefix(l, "vigil_ingest_overload_total") || strings.HasPrefix(l, "vigil_privacy_") ||
+			strings.HasPrefix(l, "vigil_findings_total") {
 			fmt.Println(l)
 		}
 	}
@@ -162,8 +197,12 @@ func makeBatch(sender, n, size int) []byte {
 	return b.Bytes()
 }
 
-func post(c *http.Client, addr, token string, body []byte) int {
-	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/events", bytes.NewReader(body))
+func post(c *http.Client, addr, token, format string, body []byte) int {
+	u := "http://" + addr + "/api/v1/events"
+	if format != "" {
+		u += "?format=" + url.QueryEscape(format)
+	}
+	req, _ := http.NewRequest("POST", u, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	resp, err := c.Do(req)

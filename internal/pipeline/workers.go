@@ -32,6 +32,15 @@ const (
 	workerMaxWait  = 50 * time.Millisecond
 )
 
+// findingFlushAfter: within a batch, the detector stores the findings found
+// so far once this much time has passed since the batch (or the last such
+// store) began, checked every flushCheckEvery events. A fetch can hold
+// thousands of events; without it a finding of the first event waited for
+// the last (p99 ingest→finding 1–2.5 s at 5,000 FHIR AuditEvents/s).
+var findingFlushAfter = 20 * time.Millisecond
+
+const flushCheckEvery = 32
+
 // pendingEvery is how often the workers refresh the pending gauge.
 var pendingEvery = 5 * time.Second
 
@@ -60,9 +69,41 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 	var fs []finding.Finding
 	var latency []float64
 	seen := newSeenSet(1 << 20)
+	flush := func(ctx context.Context) error {
+		if len(fs) == 0 {
+			return nil
+		}
+		now := time.Now().UTC()
+		for i := range fs {
+			if fs[i].Created.IsZero() {
+				fs[i].Created = now
+			}
+		}
+		inserted, err := w.PutFindings(ctx, fs)
+		if err != nil {
+			return fmt.Errorf("store findings: %w", err)
+		}
+		latency = latency[:0]
+		for i := range fs {
+			var l float64
+			if !fs[i].IngestedAt.IsZero() {
+				l = time.Since(fs[i].IngestedAt).Seconds()
+			}
+			latency = append(latency, l)
+		}
+		if err := b.PublishFindings(ctx, fs); err != nil {
+			return fmt.Errorf("publish findings: %w", err)
+		}
+		for i := range fs {
+			m.finding(fs[i].Detector, latency[i], inserted > 0 && !fs[i].IngestedAt.IsZero())
+		}
+		fs = fs[:0]
+		return nil
+	}
 	handle := func(ctx context.Context, evs []*event.Event) error {
-		fs, latency = fs[:0], latency[:0]
-		for _, ev := range evs {
+		fs = fs[:0]
+		since := time.Now()
+		for k, ev := range evs {
 			if seen.has(ev.ID) {
 				continue // already handled, arrived again in another message
 			}
@@ -77,34 +118,17 @@ func RunDetector(ctx context.Context, b *Bus, reg *detect.Registry, w FindingWri
 					fs[i].IngestedAt = ev.Ingested
 				}
 			}
-		}
-		if len(fs) == 0 {
-			return nil
-		}
-		now := time.Now().UTC()
-		for i := range fs {
-			if fs[i].Created.IsZero() {
-				fs[i].Created = now
+			// A large batch takes a while to run: store the findings found so
+			// far rather than hold them until its end (replays give the same
+			// ids, so storing before the ack is safe).
+			if len(fs) > 0 && k%flushCheckEvery == flushCheckEvery-1 && time.Since(since) >= findingFlushAfter {
+				if err := flush(ctx); err != nil {
+					return err
+				}
+				since = time.Now()
 			}
 		}
-		inserted, err := w.PutFindings(ctx, fs)
-		if err != nil {
-			return fmt.Errorf("store findings: %w", err)
-		}
-		for i := range fs {
-			var l float64
-			if !fs[i].IngestedAt.IsZero() {
-				l = time.Since(fs[i].IngestedAt).Seconds()
-			}
-			latency = append(latency, l)
-		}
-		if err := b.PublishFindings(ctx, fs); err != nil {
-			return fmt.Errorf("publish findings: %w", err)
-		}
-		for i := range fs {
-			m.finding(fs[i].Detector, latency[i], inserted > 0 && !fs[i].IngestedAt.IsZero())
-		}
-		return nil
+		return flush(ctx)
 	}
 	state := newStatefulSet(b, reg)
 	state.restore(ctx)

@@ -38,6 +38,7 @@ type memStore struct {
 	findings map[string]finding.Finding
 	events   map[string]bool
 	puts     int
+	maxPut   int // most findings in one PutFindings call
 }
 
 func newMemStore() *memStore {
@@ -48,6 +49,7 @@ func (s *memStore) PutFindings(_ context.Context, fs []finding.Finding) (int, er
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.puts++
+	s.maxPut = max(s.maxPut, len(fs))
 	n := 0
 	for _, f := range fs {
 		if _, ok := s.findings[f.ID]; !ok {
@@ -75,6 +77,46 @@ func (s *memStore) counts() (findings, events int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.findings), len(s.events)
+}
+
+// A batch's findings are stored as they come once findingFlushAfter has
+// passed, not held until the batch's last event (here: after every
+// flushCheckEvery events, the flush delay set to 0).
+func TestRunDetectorStoresFindingsWithinABatch(t *testing.T) {
+	defer func(d time.Duration) { findingFlushAfter = d }(findingFlushAfter)
+	findingFlushAfter = 0
+	b := openEmbedded(t, t.TempDir(), Config{})
+	reg, err := detect.NewRegistry(everyThird{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Published before the detector starts, so its first fetch holds them all.
+	evs := testEvents("w", 300, 10)
+	want := 0
+	for _, ev := range evs {
+		switch ev.ID[len(ev.ID)-1] {
+		case '0', '3', '6':
+			want++
+		}
+	}
+	if _, err := b.Publish(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	st := newMemStore()
+	done := make(chan error, 1)
+	go func() { done <- RunDetector(ctx, b, reg, st, NewMetrics(prometheus.NewRegistry())) }()
+	waitFor(t, 10*time.Second, "findings", func() bool { f, _ := st.counts(); return f == want })
+	cancel()
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.maxPut > flushCheckEvery || st.puts < want/flushCheckEvery {
+		t.Fatalf("%d findings in %d stores, at most %d in one; want stores of ≤ %d", want, st.puts, st.maxPut, flushCheckEvery)
+	}
 }
 
 func TestRunDetectorIdempotent(t *testing.T) {

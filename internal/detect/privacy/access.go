@@ -25,9 +25,10 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 	}
 	first := !us.seen(ph, day)
 
-	w, encDept := explainDirect(cx, staff, pid, ev.Time, d.cfg.EncounterWindow)
+	w, near := explainDirect(cx, staff, pid, ev.Time, d.cfg.EncounterWindow)
+	encDept := near.Dept
 	if w == whyNone && staff != nil && pat != nil {
-		w = d.explainLearned(cx, staff, pid, encDept, us, ps, uh, ev.Time)
+		w = d.explainLearned(cx, staff, pat, near, us, ps, uh, ev.Time)
 	}
 	sub := &subject{cx: cx, staff: staff, pat: pat, pid: pid, user: user, t: ev.Time, us: us,
 		window: d.cfg.NameSearchWindow, near: d.cfg.NeighborMeters}

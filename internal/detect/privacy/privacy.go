@@ -57,6 +57,11 @@ type Config struct {
 	// DiagnosisMinCount: explained accesses by a department to patients
 	// with a diagnosis that make it responsible for it (default 5).
 	DiagnosisMinCount int
+	// RestrictedCareWindow: for a restricted (meta.security R/V) record, a
+	// learned explanation (collaboration, consult, diagnosis) holds only
+	// while the patient is under care: an encounter in progress or within
+	// this time of the access (default 24 h).
+	RestrictedCareWindow time.Duration
 	// RoleDailyNorm: distinct patients a day that HIM, billing, coding and
 	// registration users may open on their role alone (default 250) — the
 	// floor of the norm learned per role from completed user-days
@@ -80,6 +85,7 @@ func (c *Config) setDefaults() {
 		}
 	}
 	def(&c.EncounterWindow, 30*24*time.Hour)
+	def(&c.RestrictedCareWindow, 24*time.Hour)
 	def(&c.BTGFollowUp, 24*time.Hour)
 	def(&c.NameSearchWindow, time.Hour)
 	def(&c.CollabWindow, 7*24*time.Hour)

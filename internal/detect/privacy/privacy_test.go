@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +207,73 @@ func TestLearnedConsultPattern(t *testing.T) {
 	}
 }
 
+// A learned consult pattern explains an access to a restricted record only
+// while the patient is under care in the consulted department: an encounter
+// in progress or within RestrictedCareWindow (24 h) of the access.
+func TestRestrictedRecordConsultNeedsCurrentCare(t *testing.T) {
+	day := 24 * time.Hour
+	restricted := `,"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"V"}]}`
+	var pats, encs []string
+	for i := range 20 {
+		id := fmt.Sprintf("pat-ed-%02d", i)
+		pats = append(pats, patient(id, "P", "Ed"+id, "x", 0, 0, ""))
+		encs = append(encs, encounter("enc-"+id, id, "Emergency", t0.Add(-time.Hour), time.Time{}))
+	}
+	pats = append(pats,
+		patient("pat-vip-now", "V", "Now", "x", 0, 0, restricted),
+		patient("pat-vip-soon", "V", "Soon", "x", 0, 0, restricted),
+		patient("pat-vip-past", "V", "Past", "x", 0, 0, restricted),
+		patient("pat-plain-past", "P", "Past", "x", 0, 0, ""))
+	encs = append(encs,
+		encounter("enc-vip-now", "pat-vip-now", "Emergency", t0.Add(-time.Hour), time.Time{}),
+		encounter("enc-vip-soon-old", "pat-vip-soon", "Emergency", t0.Add(-20*day), t0.Add(-19*day)),
+		encounter("enc-vip-soon", "pat-vip-soon", "Emergency", t0.Add(8*time.Hour), time.Time{}),
+		encounter("enc-vip-past", "pat-vip-past", "Emergency", t0.Add(-6*day), t0.Add(-5*day)),
+		encounter("enc-plain-past", "pat-plain-past", "Emergency", t0.Add(-6*day), t0.Add(-5*day)))
+	h := loadContext(t, map[string]string{
+		"staff.csv": staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n" +
+			"E006,hclerk,Hana,Clerk,him,HIM,8 Fir St,Springfield,12345,40.4,-75.4,2016-01-01,,\n" +
+			"E009,rclerk,Rob,Clerk,registration,Registration,6 Yew St,Springfield,12345,40.7,-75.7,2019-01-01,,\n" +
+			"E010,rnurse,Ria,Nurse,nurse,Radiology,2 Yew St,Springfield,12345,40.8,-75.8,2019-01-01,,\n",
+		"Patient.ndjson":   ndjson(pats...),
+		"Encounter.ndjson": ndjson(encs...),
+	})
+	d := New(Config{Context: h.Current, RoleDailyNorm: 20})
+	for i := range 20 {
+		for _, u := range []string{"rray", "hclerk", "rclerk"} {
+			run(t, d, access{user: u, patient: fmt.Sprintf("pat-ed-%02d", i), t: t0.Add(time.Duration(i) * time.Minute)})
+		}
+	}
+	at := t0.Add(time.Hour)
+	for _, c := range []struct {
+		user, pid string
+		want      why
+		finding   bool
+	}{
+		{"rray", "pat-vip-now", whyConsult, false},
+		{"rray", "pat-vip-soon", whyConsult, false}, // the nearest encounter starts in 7 h
+		{"rray", "pat-vip-past", whyNone, true},     // discharged 5 days ago
+		{"rray", "pat-plain-past", whyConsult, false},
+		// HIM past its daily norm: a records role works after discharge by
+		// design, so its learned pattern still explains the restricted record.
+		{"hclerk", "pat-vip-past", whyConsult, false},
+		// Registration works around a stay (its role rule is ±24 h): the
+		// window applies to it.
+		{"rclerk", "pat-vip-past", whyNone, true},
+		// The pattern belongs to Radiology's physicians, not its nurses.
+		{"rnurse", "pat-vip-now", whyNone, true},
+		{"rnurse", "pat-plain-past", whyNone, false},
+	} {
+		fs := run(t, d, access{user: c.user, patient: c.pid, t: at})
+		if d.last.why != c.want || (len(fs) == 1) != c.finding {
+			t.Errorf("%s: why %d, want %d; findings %+v", c.pid, d.last.why, c.want, fs)
+		}
+		if c.finding && (len(fs) != 1 || fs[0].RuleID != "privacy.vip") {
+			t.Errorf("%s: findings %+v, want one privacy.vip", c.pid, fs)
+		}
+	}
+}
+
 func TestLearnedDiagnosisResponsibility(t *testing.T) {
 	var pats, encs, conds []string
 	for i := range 6 {
@@ -214,8 +282,11 @@ func TestLearnedDiagnosisResponsibility(t *testing.T) {
 		encs = append(encs, encounter("enc-"+id, id, "Oncology", t0.Add(-time.Hour), time.Time{}, "E001"))
 		conds = append(conds, `{"resourceType":"Condition","id":"c-`+id+`","subject":{"reference":"Patient/`+id+`"},"code":{"coding":[{"code":"C50.9"}]}}`)
 	}
-	pats = append(pats, patient("pat-dx", "Dia", "Gnosis", "7 Hill", 0, 0, ""))
-	conds = append(conds, `{"resourceType":"Condition","id":"cond-dx","subject":{"reference":"Patient/pat-dx"},"code":{"coding":[{"code":"C50.9"}]}}`)
+	pats = append(pats, patient("pat-dx", "Dia", "Gnosis", "7 Hill", 0, 0, ""),
+		patient("pat-dx-vip", "Vic", "Gnosis", "8 Hill", 0, 0, `,"meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}`))
+	encs = append(encs, encounter("enc-dx-vip", "pat-dx-vip", "Emergency", t0.Add(-time.Hour), time.Time{}))
+	conds = append(conds, `{"resourceType":"Condition","id":"cond-dx","subject":{"reference":"Patient/pat-dx"},"code":{"coding":[{"code":"C50.9"}]}}`,
+		`{"resourceType":"Condition","id":"cond-dx-vip","subject":{"reference":"Patient/pat-dx-vip"},"code":{"coding":[{"code":"C50.9"}]}}`)
 	h := loadContext(t, map[string]string{
 		"staff.csv": staffHeader + "E001,jdoe42,Jane,Doe,nurse,Oncology,12 Elm Street,Springfield,12345,40,-75,2015-03-01,,\n" +
 			"E004,amiller,Alice,Miller,nurse,Oncology,5 Birch Ave,Springfield,12345,40.2,-75.2,2018-01-01,,\n",
@@ -232,6 +303,12 @@ func TestLearnedDiagnosisResponsibility(t *testing.T) {
 	run(t, d, access{user: "amiller", patient: "pat-dx", t: t0.Add(time.Hour)})
 	if d.last.why != whyDiagnosis {
 		t.Fatalf("after 5 Oncology patients with C50.9: why %d, want diagnosis", d.last.why)
+	}
+	// A diagnosis the department treats says nothing about a restricted
+	// patient under care elsewhere: no explanation, a privacy.vip finding.
+	fs := run(t, d, access{user: "amiller", patient: "pat-dx-vip", t: t0.Add(time.Hour)})
+	if d.last.why != whyNone || len(fs) != 1 || fs[0].RuleID != "privacy.vip" {
+		t.Fatalf("restricted record by diagnosis: why %d, findings %+v", d.last.why, fs)
 	}
 }
 

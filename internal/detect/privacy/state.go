@@ -69,8 +69,9 @@ type Pending struct {
 type state struct {
 	Users    map[uint64]*User
 	Patients map[uint64]*Patient
-	// Consult counts accesses by (user department, encounter department)
-	// pair hash; DeptTotal accesses per user department hash.
+	// Consult counts accesses by (user department, user role, encounter
+	// department) hash; DeptTotal accesses per (department, role) hash —
+	// the user's peer group.
 	Consult   map[uint64]uint32
 	DeptTotal map[uint64]uint32
 	// Diagnosis counts explained accesses by (condition code, department).
@@ -91,6 +92,19 @@ func newState() *state {
 func hashStr(s string) uint64 { return xxhash.Sum64String(s) }
 
 // hashPair hashes two strings with a separator.
+// hashConsult is the key of a peer group's (department, role) accesses to
+// the patients of encounter department enc ("" = the group's total).
+func hashConsult(dept, role, enc string) uint64 {
+	var d xxhash.Digest
+	d.Reset()
+	d.WriteString(dept)
+	d.Write([]byte{0})
+	d.WriteString(role)
+	d.Write([]byte{0})
+	d.WriteString(enc)
+	return d.Sum64()
+}
+
 func hashPair(a, b string) uint64 {
 	var d xxhash.Digest
 	d.Reset()

@@ -32,13 +32,14 @@ var cues = []string{"ignore", "disregard", "forget", "override", "instruction", 
 	"<|", "[inst", "<<sys", "###", "untrusted-data", "tool", "function", "arguments", "incident", "alert",
 	"finding", "ticket", "action", "playbook", "do not", "don't", "never"}
 
-// Detector implements detect.Detector.
-type Detector struct{}
+// Detector implements detect.Detector. The zero value works, without the
+// cache of values already found clean.
+type Detector struct{ clean *cleanCache }
 
 var _ detect.Detector = Detector{}
 
 // New returns the detector.
-func New() Detector { return Detector{} }
+func New() Detector { return Detector{clean: newCleanCache()} }
 
 // Name implements detect.Detector.
 func (Detector) Name() string { return "promptinject" }
@@ -48,16 +49,18 @@ func (Detector) Version() string { return "1" }
 
 // Detect scans the event's text values (and, for email, the raw message)
 // and emits one finding naming the fields and the reasons.
-func (Detector) Detect(_ context.Context, ev *event.Event, emit func(finding.Finding)) {
+func (d Detector) Detect(_ context.Context, ev *event.Event, emit func(finding.Finding)) {
 	var fields, reasons []string
 	for i := range ev.Fields {
 		f := &ev.Fields[i]
-		if f.Kind != event.KindString || len(f.Value) < minLen || !worthScanning(f.Value) {
+		if f.Kind != event.KindString || len(f.Value) < minLen || d.clean.has(f.Value) || !worthScanning(f.Value) {
 			continue
 		}
 		if rs := injection.Scan(f.Value); len(rs) > 0 {
 			fields = append(fields, f.Key)
 			reasons = append(reasons, rs...)
+		} else {
+			d.clean.add(f.Value)
 		}
 	}
 	if ev.Format == event.FormatEML && worthScanning(string(ev.Raw)) {
