@@ -172,13 +172,12 @@ func fromServer(ctx context.Context, o EvalOptions, in *eval.Input) error {
 	in.Actions = append([]eval.Action{}, actions...)
 	markGated(ctx, c, in.Actions)
 	in.Ingested = map[string]time.Time{}
-	for _, l := range in.Labels {
-		if len(l.EventIDs) == 0 {
-			continue
-		}
-		var ev event.View
-		if err := c.Do(ctx, "GET", "/api/v1/events/"+url.PathEscape(vigilEventID(l.EventIDs[0])), nil, &ev); err == nil {
-			in.Ingested[l.EventIDs[0]] = ev.Ingested
+	for _, l := range in.Labels { // every event: a label lists them in generation order
+		for _, id := range l.EventIDs {
+			var ev event.View
+			if err := c.Do(ctx, "GET", "/api/v1/events/"+url.PathEscape(vigilEventID(id)), nil, &ev); err == nil {
+				in.Ingested[id] = ev.Ingested
+			}
 		}
 	}
 	return nil

@@ -120,6 +120,19 @@ func TestScoreIncidentsAndMTTR(t *testing.T) {
 	if r.MTTRGated.N != 1 || r.MTTRGated.Median != 600 || r.MTTRAuto.N != 0 {
 		t.Errorf("MTTR auto %+v gated %+v", r.MTTRAuto, r.MTTRGated)
 	}
+	// The clock starts at the instance's earliest ingested event, whatever
+	// its place in the label; a containment executed before it is not a
+	// response to this instance.
+	early := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: actions,
+		Ingested: map[string]time.Time{"e1": t0, "e2": t0.Add(-5 * time.Minute)}})
+	if early.MTTRGated.N != 1 || early.MTTRGated.Median != 900 {
+		t.Errorf("MTTR from the earliest event: gated %+v, want 900 s", early.MTTRGated)
+	}
+	late := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: actions,
+		Ingested: map[string]time.Time{"e1": t0.Add(11 * time.Minute)}})
+	if late.MTTRGated.N != 0 || late.MTTRAuto.N != 0 {
+		t.Errorf("containment before the attack counted: auto %+v gated %+v", late.MTTRAuto, late.MTTRGated)
+	}
 	var sb strings.Builder
 	if err := r.WriteTable(&sb); err != nil || !strings.Contains(sb.String(), "snoop-vip") ||
 		!strings.Contains(sb.String(), "incident precision                           50.0%") {

@@ -37,7 +37,8 @@ type Input struct {
 	Findings  []finding.Finding
 	Incidents []store.Incident // nil: incident metrics are not available
 	Actions   []Action         // nil: MTTR is not available
-	// Ingested maps an event id to its ingest time (for MTTR).
+	// Ingested maps a label's event ids to their ingest times (for MTTR;
+	// the earliest of an instance's events starts its clock).
 	Ingested map[string]time.Time
 	// Users and Days (manifest.json) scale false incidents; 0 = unknown.
 	Users, Days int
@@ -297,20 +298,21 @@ func isContainment(a Action) bool {
 }
 
 // addMTTR: time from the ingest of the instance's first event to the first
-// succeeded containment action on an overlapping incident.
+// succeeded containment action on an overlapping incident executed after
+// it (an action before the attack began answered something else).
 func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	if in.Actions == nil || len(l.EventIDs) == 0 {
 		return
 	}
 	r.mttrKnown = true
-	t0, ok := in.Ingested[l.EventIDs[0]]
+	t0, ok := firstIngest(l, in.Ingested)
 	if !ok {
 		return
 	}
 	var best *Action
 	for i := range in.Actions {
 		a := &in.Actions[i]
-		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() {
+		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() || a.ExecutedAt.Before(t0) {
 			continue
 		}
 		for _, ii := range incs {
@@ -322,12 +324,24 @@ func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	if best == nil {
 		return
 	}
-	d := max(0, best.ExecutedAt.Sub(t0))
+	d := best.ExecutedAt.Sub(t0)
 	if best.Gated {
 		r.mttrGated = append(r.mttrGated, d)
 	} else {
 		r.mttrAuto = append(r.mttrAuto, d)
 	}
+}
+
+// firstIngest is the earliest ingest time of the label's events (their
+// order in the label is generation order, not time order).
+func firstIngest(l Label, ingested map[string]time.Time) (time.Time, bool) {
+	var t0 time.Time
+	for _, id := range l.EventIDs {
+		if t, ok := ingested[id]; ok && (t0.IsZero() || t.Before(t0)) {
+			t0 = t
+		}
+	}
+	return t0, !t0.IsZero()
 }
 
 func ratio(a, b int) float64 {
