@@ -298,8 +298,10 @@ func isContainment(a Action) bool {
 }
 
 // addMTTR: time from the ingest of the instance's first event to the first
-// succeeded containment action on an overlapping incident executed after
-// it (an action before the attack began answered something else).
+// succeeded containment action on an overlapping incident that acts on one
+// of the instance's entities, executed after that ingest (an action before
+// the attack began, or on another attacker's account, answered something
+// else).
 func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	if in.Actions == nil || len(l.EventIDs) == 0 {
 		return
@@ -312,7 +314,8 @@ func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	var best *Action
 	for i := range in.Actions {
 		a := &in.Actions[i]
-		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() || a.ExecutedAt.Before(t0) {
+		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() ||
+			a.ExecutedAt.Before(t0) || !targets(l, a.Target) {
 			continue
 		}
 		for _, ii := range incs {
@@ -330,6 +333,38 @@ func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	} else {
 		r.mttrAuto = append(r.mttrAuto, d)
 	}
+}
+
+// targets reports whether an action's target (kind:value) names one of the
+// label's entities; an action without a target stands for its incident.
+// A device may be named by asset id, hostname or address; a domain block
+// by the domain of the label's sender.
+func targets(l Label, target string) bool {
+	if target == "" {
+		return true
+	}
+	kind, v, _ := strings.Cut(target, ":")
+	e := l.Entities
+	is := func(xs ...string) bool {
+		for _, x := range xs {
+			if x != "" && strings.EqualFold(x, v) {
+				return true
+			}
+		}
+		return false
+	}
+	switch kind {
+	case "user":
+		return is(e.User)
+	case "device", "host", "ip":
+		return is(e.Device, e.Host, e.IP)
+	case "email":
+		return is(e.Email)
+	case "domain":
+		_, dom, ok := strings.Cut(e.Email, "@")
+		return ok && is(dom)
+	}
+	return false
 }
 
 // firstIngest is the earliest ingest time of the label's events (their
