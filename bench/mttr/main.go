@@ -34,6 +34,7 @@ type options struct {
 	settle       time.Duration
 	timeout      time.Duration
 	keep         bool
+	rescore      bool
 }
 
 func main() {
@@ -48,12 +49,17 @@ func main() {
 	flag.DurationVar(&o.settle, "settle", 20*time.Second, "the pipeline has settled when nothing changed for this long")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up a seed after this long")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data directory and simulator output")
+	flag.BoolVar(&o.rescore, "rescore", false, "only score a kept run again: serve its data directory and run vigil eval")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	failed := false
+	run := runSeed
+	if o.rescore {
+		run = rescoreSeed
+	}
 	for _, s := range strings.Split(*seeds, ",") {
-		if err := runSeed(ctx, o, strings.TrimSpace(s)); err != nil {
+		if err := run(ctx, o, strings.TrimSpace(s)); err != nil {
 			fmt.Fprintf(os.Stderr, "mttr: seed %s: %v\n", s, err)
 			failed = true
 		}
@@ -92,7 +98,7 @@ func runSeed(ctx context.Context, o options, seed string) error {
 	if err := os.WriteFile(actions, []byte(recv.actionsYAML()), 0o600); err != nil {
 		return err
 	}
-	srv, err := startServe(ctx, o.vigil, filepath.Join(dir, "data"), actions, filepath.Join(simDir, "mail.yml"))
+	srv, err := startServe(ctx, o.vigil, filepath.Join(dir, "data"), actions, filepath.Join(simDir, "mail.yml"), "serve.log")
 	if err != nil {
 		return err
 	}
@@ -118,6 +124,29 @@ func runSeed(ctx context.Context, o options, seed string) error {
 		return err
 	}
 	fmt.Printf("settled after %s; receivers: %s\n", time.Since(began).Round(time.Second), recv.seen.String())
-	return runVigil(ctx, o.vigil, nil, "eval", "--labels", filepath.Join(simDir, "labels.jsonl"),
+	return score(ctx, o.vigil, srv, simDir)
+}
+
+func score(ctx context.Context, bin string, srv *server, simDir string) error {
+	return runVigil(ctx, bin, nil, "eval", "--labels", filepath.Join(simDir, "labels.jsonl"),
 		"--server", srv.url, "--token", srv.admin)
+}
+
+// rescoreSeed scores a run kept with -keep again (e.g. after a change to
+// vigil eval): it serves the kept data directory, whose actions are all
+// final, and runs eval against it.
+func rescoreSeed(ctx context.Context, o options, seed string) error {
+	dir, err := filepath.Abs(filepath.Join(o.out, "seed-"+seed))
+	if err != nil {
+		return err
+	}
+	simDir := filepath.Join(dir, "sim")
+	srv, err := startServe(ctx, o.vigil, filepath.Join(dir, "data"), filepath.Join(dir, "actions.yaml"),
+		filepath.Join(simDir, "mail.yml"), "rescore.log")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Printf("== seed %s: rescoring %s\n", seed, dir)
+	return score(ctx, o.vigil, srv, simDir)
 }

@@ -38,15 +38,15 @@ func runVigil(ctx context.Context, bin string, env []string, args ...string) err
 }
 
 // startServe starts `vigil serve` with the actions file on a free loopback
-// port, its log in DATA/../serve.log, and waits until it answers /readyz.
-func startServe(ctx context.Context, bin, data, actions, phishConfig string) (*server, error) {
+// port, its log in DATA/../LOGNAME, and waits until it answers /readyz.
+func startServe(ctx context.Context, bin, data, actions, phishConfig, logName string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := l.Addr().String()
 	l.Close()
-	logf, err := os.Create(filepath.Join(filepath.Dir(data), "serve.log"))
+	logf, err := os.Create(filepath.Join(filepath.Dir(data), logName))
 	if err != nil {
 		return nil, err
 	}
