@@ -8,7 +8,8 @@
 // (MTTR automatic and approval-gated, median and p95).
 //
 //	go build -o /tmp/vigil ./cmd/vigil
-//	go run ./bench/mttr -vigil /tmp/vigil -seeds 1,2,3 -speed max -approve-delay 30s
+//	go run ./bench/mttr -vigil /tmp/vigil -seeds 1,2,3 -speed max -approve-delay 30s -keep
+//	go run ./bench/mttr -vigil /tmp/vigil -seeds 1,2,3 -rescore    # eval a kept run again
 package main
 
 import (
