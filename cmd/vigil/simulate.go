@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,4 +44,5 @@ func addStreamFlags(cmd *cobra.Command, s *app.StreamOptions) {
 	f.StringVar(&s.Speed, "speed", "max", "event-time acceleration when streaming: max or e.g. 60x")
 	f.StringVar(&s.ApproveToken, "approve-token", "", "simulated approver: token that approves pending approvals (GET/POST /api/v1/approvals)")
 	f.DurationVar(&s.ApproveDelay, "approve-delay", 0, "simulated approver: approve a pending approval this long after first seeing it")
+	f.DurationVar(&s.ApproveLinger, "approve-linger", time.Minute, "simulated approver: after the stream, keep approving until nothing was pending for this long (the server is still detecting)")
 }

@@ -172,16 +172,25 @@ func fromServer(ctx context.Context, o EvalOptions, in *eval.Input) error {
 	in.Actions = append([]eval.Action{}, actions...)
 	markGated(ctx, c, in.Actions)
 	in.Ingested = map[string]time.Time{}
-	for _, l := range in.Labels {
-		if len(l.EventIDs) == 0 || strings.HasPrefix(l.EventIDs[0], "<") { // e-mail Message-ID
-			continue
-		}
-		var ev event.View
-		if err := c.Do(ctx, "GET", "/api/v1/events/"+url.PathEscape(l.EventIDs[0]), nil, &ev); err == nil {
-			in.Ingested[l.EventIDs[0]] = ev.Ingested
+	for _, l := range in.Labels { // every event: a label lists them in generation order
+		for _, id := range l.EventIDs {
+			var ev event.View
+			if err := c.Do(ctx, "GET", "/api/v1/events/"+url.PathEscape(vigilEventID(id)), nil, &ev); err == nil {
+				in.Ingested[id] = ev.Ingested
+			}
 		}
 	}
 	return nil
+}
+
+// vigilEventID maps a label's event id to the id Vigil stores the event
+// under: labels name e-mails by their Message-ID (<…>), which the eml
+// decoder turns into SourceID(eml, Message-ID).
+func vigilEventID(id string) string {
+	if strings.HasPrefix(id, "<") {
+		return event.SourceID(event.FormatEML, id)
+	}
+	return id
 }
 
 // markGated marks actions that an approval refers to (field action_id of

@@ -25,7 +25,10 @@ type StreamOptions struct {
 	Speed        string        // "max" or "<N>x"
 	ApproveToken string        // simulated approver's token ("" = none)
 	ApproveDelay time.Duration // how long the approver waits
-	Out          io.Writer
+	// ApproveLinger: after the stream the approver keeps approving until
+	// nothing was pending for this long (0: as soon as nothing is pending).
+	ApproveLinger time.Duration
+	Out           io.Writer
 	// Progress, if set, is called after each batch with the events sent so far.
 	Progress func(sent int)
 }
@@ -69,16 +72,21 @@ func Stream(ctx context.Context, dir string, o StreamOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	streamed := make(chan struct{})
 	if o.ApproveToken != "" {
 		ap, err := NewClient(o.To, o.ApproveToken, "")
 		if err != nil {
 			return err
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); runApprover(ctx, ap, o.ApproveDelay, o.Out) }()
+		ao := approverOptions{Delay: o.ApproveDelay, Linger: o.ApproveLinger, StreamDone: streamed}
+		go func() { defer wg.Done(); runApprover(ctx, ap, ao, o.Out) }()
 	}
 	err = streamEvents(ctx, c, dir, speed, o)
-	cancel()
+	if err != nil {
+		cancel()
+	}
+	close(streamed) // the approver lingers for what the server still detects
 	wg.Wait()
 	return err
 }

@@ -172,7 +172,7 @@ func TestApproverApprovesAfterDelay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	done := make(chan struct{})
-	go func() { runApprover(ctx, c, 1500*time.Millisecond, io.Discard); close(done) }()
+	go func() { runApprover(ctx, c, approverOptions{Delay: 1500 * time.Millisecond}, io.Discard); close(done) }()
 	time.Sleep(500 * time.Millisecond)
 	f.mu.Lock()
 	early := len(f.approved)

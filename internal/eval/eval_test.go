@@ -120,6 +120,32 @@ func TestScoreIncidentsAndMTTR(t *testing.T) {
 	if r.MTTRGated.N != 1 || r.MTTRGated.Median != 600 || r.MTTRAuto.N != 0 {
 		t.Errorf("MTTR auto %+v gated %+v", r.MTTRAuto, r.MTTRGated)
 	}
+	// The clock starts at the instance's earliest ingested event, whatever
+	// its place in the label; a containment executed before it is not a
+	// response to this instance.
+	early := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: actions,
+		Ingested: map[string]time.Time{"e1": t0, "e2": t0.Add(-5 * time.Minute)}})
+	if early.MTTRGated.N != 1 || early.MTTRGated.Median != 900 {
+		t.Errorf("MTTR from the earliest event: gated %+v, want 900 s", early.MTTRGated)
+	}
+	// A containment acting on another user (an incident that mixes
+	// instances) is not this instance's response; one on its user is.
+	other := append([]Action{}, actions...)
+	other[1].Target = "user:someone-else"
+	if r := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: other,
+		Ingested: map[string]time.Time{"e1": t0}}); r.MTTRGated.N != 0 {
+		t.Errorf("containment of another user counted: gated %+v", r.MTTRGated)
+	}
+	other[1].Target = "user:JDOE42"
+	if r := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: other,
+		Ingested: map[string]time.Time{"e1": t0}}); r.MTTRGated.N != 1 {
+		t.Errorf("containment of the instance's user not counted: gated %+v", r.MTTRGated)
+	}
+	late := Score(Input{Labels: labels, Findings: fs, Incidents: incs, Actions: actions,
+		Ingested: map[string]time.Time{"e1": t0.Add(11 * time.Minute)}})
+	if late.MTTRGated.N != 0 || late.MTTRAuto.N != 0 {
+		t.Errorf("containment before the attack counted: auto %+v gated %+v", late.MTTRAuto, late.MTTRGated)
+	}
 	var sb strings.Builder
 	if err := r.WriteTable(&sb); err != nil || !strings.Contains(sb.String(), "snoop-vip") ||
 		!strings.Contains(sb.String(), "incident precision                           50.0%") {
@@ -221,5 +247,22 @@ func TestGroupingByFindingsAndWithoutMerged(t *testing.T) {
 	}
 	if *r.Incidents != 2 || *r.FalseIncidents != 1 {
 		t.Errorf("incidents %d, false %d: want 2 and 1 (the merged one is not counted)", *r.Incidents, *r.FalseIncidents)
+	}
+}
+
+func TestContainmentTargets(t *testing.T) {
+	l := Label{Entities: Entities{User: "jdoe", Host: "pump-ed-0285", IP: "185.220.164.201", Device: "AST-000285",
+		Email: "dana.ross@mercyheaIth.org"}}
+	for target, want := range map[string]bool{
+		"": true, "user:jdoe": true, "user:other": false, "device:ast-000285": true, "device:pump-ed-0285": true,
+		"ip:185.220.164.201": true, "domain:mercyheaith.org": true, "domain:mercyhealth.org": false,
+		"email:dana.ross@mercyheaith.org": true, "patient:pat-1": false,
+	} {
+		if got := targets(l, target); got != want {
+			t.Errorf("targets(%q) = %v, want %v", target, got, want)
+		}
+	}
+	if targets(Label{Entities: Entities{User: "jdoe"}}, "domain:mercyheaith.org") {
+		t.Error("a domain block named a label without a sender")
 	}
 }

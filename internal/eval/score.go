@@ -37,7 +37,8 @@ type Input struct {
 	Findings  []finding.Finding
 	Incidents []store.Incident // nil: incident metrics are not available
 	Actions   []Action         // nil: MTTR is not available
-	// Ingested maps an event id to its ingest time (for MTTR).
+	// Ingested maps a label's event ids to their ingest times (for MTTR;
+	// the earliest of an instance's events starts its clock).
 	Ingested map[string]time.Time
 	// Users and Days (manifest.json) scale false incidents; 0 = unknown.
 	Users, Days int
@@ -316,20 +317,24 @@ func isContainment(a Action) bool {
 }
 
 // addMTTR: time from the ingest of the instance's first event to the first
-// succeeded containment action on an overlapping incident.
+// succeeded containment action on an overlapping incident that acts on one
+// of the instance's entities, executed after that ingest (an action before
+// the attack began, or on another attacker's account, answered something
+// else).
 func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	if in.Actions == nil || len(l.EventIDs) == 0 {
 		return
 	}
 	r.mttrKnown = true
-	t0, ok := in.Ingested[l.EventIDs[0]]
+	t0, ok := firstIngest(l, in.Ingested)
 	if !ok {
 		return
 	}
 	var best *Action
 	for i := range in.Actions {
 		a := &in.Actions[i]
-		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() {
+		if a.Status != "succeeded" || a.DryRun || !isContainment(*a) || a.ExecutedAt.IsZero() ||
+			a.ExecutedAt.Before(t0) || !targets(l, a.Target) {
 			continue
 		}
 		for _, ii := range incs {
@@ -341,12 +346,56 @@ func (r *Report) addMTTR(l Label, incs []int, in Input) {
 	if best == nil {
 		return
 	}
-	d := max(0, best.ExecutedAt.Sub(t0))
+	d := best.ExecutedAt.Sub(t0)
 	if best.Gated {
 		r.mttrGated = append(r.mttrGated, d)
 	} else {
 		r.mttrAuto = append(r.mttrAuto, d)
 	}
+}
+
+// targets reports whether an action's target (kind:value) names one of the
+// label's entities; an action without a target stands for its incident.
+// A device may be named by asset id, hostname or address; a domain block
+// by the domain of the label's sender.
+func targets(l Label, target string) bool {
+	if target == "" {
+		return true
+	}
+	kind, v, _ := strings.Cut(target, ":")
+	e := l.Entities
+	is := func(xs ...string) bool {
+		for _, x := range xs {
+			if x != "" && strings.EqualFold(x, v) {
+				return true
+			}
+		}
+		return false
+	}
+	switch kind {
+	case "user":
+		return is(e.User)
+	case "device", "host", "ip":
+		return is(e.Device, e.Host, e.IP)
+	case "email":
+		return is(e.Email)
+	case "domain":
+		_, dom, ok := strings.Cut(e.Email, "@")
+		return ok && is(dom)
+	}
+	return false
+}
+
+// firstIngest is the earliest ingest time of the label's events (their
+// order in the label is generation order, not time order).
+func firstIngest(l Label, ingested map[string]time.Time) (time.Time, bool) {
+	var t0 time.Time
+	for _, id := range l.EventIDs {
+		if t, ok := ingested[id]; ok && (t0.IsZero() || t.Before(t0)) {
+			t0 = t
+		}
+	}
+	return t0, !t0.IsZero()
 }
 
 func ratio(a, b int) float64 {
