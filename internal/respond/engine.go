@@ -160,7 +160,7 @@ func (e *Engine) handle(ctx context.Context, s Subject) error {
 		if !pb.Trigger.Matches(s) {
 			continue
 		}
-		if err := e.run(ctx, pb, s); err != nil {
+		if err := e.run(ctx, pb, s.focused(pb.Trigger)); err != nil {
 			errs = append(errs, fmt.Errorf("playbook %s: %w", pb.Name, err))
 		}
 	}

@@ -380,3 +380,43 @@ func TestEmptyRequiredInputFailsTheAction(t *testing.T) {
 		t.Fatalf("actions = %+v", a)
 	}
 }
+
+const disableTakenOver = `
+name: disable-taken-over
+trigger: {on: incident, rules: [behavior.new-country], entity_kinds: [user], min_severity: high}
+steps:
+  - name: disable
+    action: scim.disable
+    approval: none
+    with: {user: '{{ entity "user" }}'}
+`
+
+// An incident holding several users disables the account the takeover
+// finding names, not the alphabetically first user; a second takeover
+// joining the incident later gets its own action; a replay changes nothing.
+func TestTakeoverPlaybookActsOnTheFindingsUser(t *testing.T) {
+	h := newHarness(t, false, disableTakenOver)
+	s := incident("inc-t", finding.SeverityHigh, []string{"behavior.off-hours", "behavior.new-country"},
+		"user:aanderson44", "user:zgraham66", "ip:203.0.113.9")
+	s.Evidence = []Evidence{
+		{Detector: "behavior", RuleID: "behavior.off-hours", Entities: []string{"user:aanderson44"}},
+		{Detector: "behavior", RuleID: "behavior.new-country", Entities: []string{"user:zgraham66", "ip:203.0.113.9"}},
+	}
+	for range 2 { // the second call is a replay
+		if err := h.eng.HandleIncident(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acts := h.actions(t)
+	if len(acts) != 1 || acts[0].Params["user"] != "zgraham66" {
+		t.Fatalf("actions %+v: want one disable of zgraham66", acts)
+	}
+	s.Evidence = []Evidence{{Detector: "behavior", RuleID: "behavior.new-country", Entities: []string{"user:bbrown12"}}}
+	s.Entities = append(s.Entities, "user:bbrown12")
+	if err := h.eng.HandleIncident(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if acts = h.actions(t); len(acts) != 2 {
+		t.Fatalf("a second taken-over account in the incident: %d actions, want 2", len(acts))
+	}
+}

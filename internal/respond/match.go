@@ -34,6 +34,30 @@ func (t Trigger) Matches(s Subject) bool {
 	return true
 }
 
+// focused returns s with Focus set to the entities of the evidence that
+// matches t's detectors and rules (none named: no focus). An incident that
+// gathered several users then has its takeover playbook act on the account
+// the takeover finding names.
+func (s Subject) focused(t Trigger) Subject {
+	if len(t.Rules) == 0 && len(t.Detectors) == 0 {
+		return s
+	}
+	var focus []string
+	for _, ev := range s.Evidence {
+		if len(t.Detectors) > 0 && !contains(t.Detectors, ev.Detector) {
+			continue
+		}
+		if len(t.Rules) > 0 && !anyGlob(t.Rules, []string{ev.RuleID}) {
+			continue
+		}
+		for _, e := range ev.Entities {
+			focus = appendNew(focus, e)
+		}
+	}
+	s.Focus = focus
+	return s
+}
+
 func anyIn(want, have []string) bool {
 	for _, w := range want {
 		if contains(have, w) {

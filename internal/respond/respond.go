@@ -34,6 +34,19 @@ type Subject struct {
 	// BreakGlass marks evidence that is a break-the-glass access; the
 	// engine also infers it from tags and rule ids (see isBreakGlass).
 	BreakGlass bool
+	// Evidence are the findings that made this call (for an incident: the
+	// ones just added), with their own entities.
+	Evidence []Evidence
+	// Focus are the entities of the evidence that matched the running
+	// playbook's trigger (set by the engine, see focused): the account a
+	// takeover finding names, not every user the incident holds.
+	Focus []string
+}
+
+// Evidence is one finding behind a subject.
+type Evidence struct {
+	Detector, RuleID string
+	Entities         []string // "kind:value"
 }
 
 // entityKinds are the kinds of Subject.Entities (contracts §6).
@@ -65,9 +78,21 @@ func SubjectFromFinding(f finding.Finding) Subject {
 
 // EntityValues returns the values of the subject's entities of kind, sorted
 // and without duplicates.
-func (s Subject) EntityValues(kind string) []string {
+func (s Subject) EntityValues(kind string) []string { return valuesOf(s.Entities, kind) }
+
+// TargetValues are the values of kind among the Focus entities when there
+// are any, else among all entities: what a playbook's inputs act on.
+func (s Subject) TargetValues(kind string) []string {
+	if vs := valuesOf(s.Focus, kind); len(vs) > 0 {
+		return vs
+	}
+	return s.EntityValues(kind)
+}
+
+// valuesOf returns the distinct, sorted values of kind in ents.
+func valuesOf(ents []string, kind string) []string {
 	var out []string
-	for _, e := range s.Entities {
+	for _, e := range ents {
 		k, v, ok := strings.Cut(e, ":")
 		if ok && k == kind && !contains(out, v) {
 			out = append(out, v)
@@ -113,6 +138,8 @@ func SubjectFromIncident(inc store.Incident, added []finding.Finding) Subject {
 	s := Subject{Kind: "incident", ID: inc.ID, IncidentID: inc.ID, Title: inc.Title, Severity: inc.Severity,
 		Entities: inc.Entities, FindingIDs: inc.FindingIDs}
 	for _, f := range added {
+		s.Evidence = append(s.Evidence, Evidence{Detector: f.Detector, RuleID: f.RuleID,
+			Entities: SubjectFromFinding(f).Entities})
 		s.Detectors = appendNew(s.Detectors, f.Detector)
 		s.RuleIDs = appendNew(s.RuleIDs, f.RuleID)
 		for _, t := range f.Tags {

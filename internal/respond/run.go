@@ -61,7 +61,7 @@ func skipped(pb *Playbook, rest []Step, s Subject, now time.Time, cond string, e
 		if st.Action == "" {
 			continue
 		}
-		out = append(out, store.Action{ID: deriveID("act-", pb.Name, st.Name, s.Kind, s.ID), IncidentID: s.IncidentID,
+		out = append(out, store.Action{ID: deriveID("act-", pb.Name, st.Name, s.Kind, runKey(pb, s)), IncidentID: s.IncidentID,
 			FindingID: findingIDOf(s), Playbook: pb.Name, Step: st.Name, Action: st.Action, Connector: st.Connector,
 			Status: "skipped", Error: why, RequestedAt: now, FirstEvent: s.FirstEvent})
 	}
@@ -84,10 +84,24 @@ func evalCondition(st Step, s Subject) (bool, error) {
 
 func (e *Engine) newApproval(pb *Playbook, st Step, s Subject, now time.Time, roles []string, quorum int,
 	expires time.Duration, reason, clinical string) *store.Approval {
-	return &store.Approval{ID: deriveID("apr-", pb.Name, st.Name, s.Kind, s.ID), IncidentID: s.IncidentID,
+	return &store.Approval{ID: deriveID("apr-", pb.Name, st.Name, s.Kind, runKey(pb, s)), IncidentID: s.IncidentID,
 		FindingID: findingIDOf(s), Playbook: pb.Name, Step: st.Name, Reason: reason, Context: clinical,
 		Roles: roles, Quorum: quorum, Requester: actorOf(pb.Name), Status: "pending", Created: now,
 		Expires: now.Add(expires)}
+}
+
+// runKey identifies one run of a playbook on a subject: the subject, and,
+// when the trigger names entity kinds and the evidence focused on some, those
+// values — so a second compromised account joining an incident gets its own
+// actions, while a replay of the same findings finds the same ids.
+func runKey(pb *Playbook, s Subject) string {
+	key := s.ID
+	for _, k := range pb.Trigger.EntityKinds {
+		if vs := valuesOf(s.Focus, k); len(vs) > 0 {
+			key += "\x00" + k + ":" + strings.Join(vs, ",")
+		}
+	}
+	return key
 }
 
 func findingIDOf(s Subject) string {
@@ -100,7 +114,7 @@ func findingIDOf(s Subject) string {
 // planAction renders one action step and decides its status.
 func (e *Engine) planAction(pb *Playbook, st Step, s Subject, now time.Time, dry bool, gate *store.Approval, p *plan) store.Action {
 	spec := actionKinds[st.Action]
-	a := store.Action{ID: deriveID("act-", pb.Name, st.Name, s.Kind, s.ID), IncidentID: s.IncidentID,
+	a := store.Action{ID: deriveID("act-", pb.Name, st.Name, s.Kind, runKey(pb, s)), IncidentID: s.IncidentID,
 		FindingID: findingIDOf(s), Playbook: pb.Name, Step: st.Name, Action: st.Action, Connector: st.Connector,
 		Params: map[string]string{}, DryRun: dry, Retries: st.Retries, Backoff: st.Backoff, Timeout: st.Timeout,
 		RequestedAt: now, FirstEvent: s.FirstEvent}

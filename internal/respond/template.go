@@ -36,14 +36,14 @@ func newTemplateData(s Subject) templateData {
 func templateFuncs(d *templateData) template.FuncMap {
 	return template.FuncMap{
 		"entity": func(kind string) (string, error) {
-			vs := d.subject.EntityValues(kind)
+			vs := d.subject.TargetValues(kind)
 			if len(vs) == 0 {
 				return "", fmt.Errorf("the subject has no %s entity", kind)
 			}
 			return vs[0], nil
 		},
-		"entities":  func(kind string) []string { return d.subject.EntityValues(kind) },
-		"hasEntity": func(kind string) bool { return len(d.subject.EntityValues(kind)) > 0 },
+		"entities":  func(kind string) []string { return d.subject.TargetValues(kind) },
+		"hasEntity": func(kind string) bool { return len(d.subject.TargetValues(kind)) > 0 },
 		"hasTag":    func(tag string) bool { return contains(d.Tags, tag) },
 		"hasRule": func(glob string) bool {
 			for _, r := range d.RuleIDs {
