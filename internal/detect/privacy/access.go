@@ -42,6 +42,12 @@ func (d *Detector) access(cx *hospital.Context, ev *event.Event, action string, 
 		// coworker and neighbour flags stand unless a care relationship
 		// recorded in the EHR explains the access.
 		flags &= always | personal
+		if (w == whyConsult || w == whyCollab) && near.ok && near.Gap <= d.cfg.RestrictedCareWindow {
+			// ...except a colleague under care right now: a pharmacist
+			// verifying the orders, a lab technician the results of a
+			// coworker admitted today is the consult itself.
+			flags &^= flagCoworker
+		}
 	}
 	d.last = decision{why: w, flags: flags}
 

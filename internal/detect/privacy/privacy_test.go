@@ -182,8 +182,15 @@ func TestLearnedConsultPattern(t *testing.T) {
 	}
 	pats = append(pats, patient("pat-next-door", "Ned", "Door", "9 Cedar Ct", 40.3005, -75.3, ""))
 	encs = append(encs, encounter("enc-next-door", "pat-next-door", "Emergency", t0.Add(-time.Hour), time.Time{}))
+	// two colleagues of the radiologist: one in the ED now, one seen there 10 days ago
+	pats = append(pats, patient("pat-col-now", "Carl", "Cole", "1 Far Rd", 41, -76, ""),
+		patient("pat-col-past", "Dina", "Dale", "2 Far Rd", 41, -76, ""))
+	encs = append(encs, encounter("enc-col-now", "pat-col-now", "Emergency", t0.Add(-2*time.Hour), time.Time{}),
+		encounter("enc-col-past", "pat-col-past", "Emergency", t0.Add(-10*24*time.Hour), t0.Add(-10*24*time.Hour+3*time.Hour)))
 	h := loadContext(t, map[string]string{
-		"staff.csv":        staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n",
+		"staff.csv": staffHeader + "E005,rray,Rita,Ray,physician,Radiology,7 Cedar Ct,Springfield,12345,40.3,-75.3,2011-01-01,,\n" +
+			"E010,ccole,Carl,Cole,nurse,ICU,1 Far Rd,Springfield,12345,41,-76,2015-01-01,,\n" +
+			"E011,ddale,Dina,Dale,nurse,ICU,2 Far Rd,Springfield,12345,41,-76,2015-01-01,,\n",
 		"Patient.ndjson":   ndjson(pats...),
 		"Encounter.ndjson": ndjson(encs...),
 	})
@@ -204,6 +211,15 @@ func TestLearnedConsultPattern(t *testing.T) {
 	fs := run(t, d, access{user: "rray", patient: "pat-next-door", t: t0.Add(time.Hour)})
 	if d.last.why != whyConsult || len(fs) != 1 || fs[0].RuleID != "privacy.neighbor" {
 		t.Fatalf("neighbour behind a consult pattern: why %d, findings %+v", d.last.why, fs)
+	}
+	// A colleague under care in the consulted department right now: the
+	// consult explains it. The same colleague relationship ten days after
+	// the visit does not.
+	if fs := run(t, d, access{user: "rray", patient: "pat-col-now", t: t0.Add(time.Hour)}); d.last.why != whyConsult || len(fs) != 0 {
+		t.Fatalf("colleague under care: why %d, findings %+v", d.last.why, fs)
+	}
+	if fs := run(t, d, access{user: "rray", patient: "pat-col-past", t: t0.Add(time.Hour)}); len(fs) != 1 || fs[0].RuleID != "privacy.coworker" {
+		t.Fatalf("colleague's past visit: why %d, findings %+v", d.last.why, fs)
 	}
 }
 
