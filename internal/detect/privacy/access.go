@@ -265,19 +265,13 @@ const departmentCurrent = 72 * time.Hour
 // ±30-day window: an ED physician opening a colleague's ED chart from two
 // weeks ago is the classic snooping case.
 func (d *Detector) personalDespite(s *subject, w why) flag {
-	var f flag
+	if w == whyDepartment && !deptStayNear(s.cx, s.staff, s.pid, s.t, departmentCurrent) {
+		return flagsOf(s, false) & personal // the same tests as an unexplained access
+	}
 	if familyOf(s) != "" {
-		f |= flagFamily
+		return flagFamily
 	}
-	if w != whyDepartment || deptStayNear(s.cx, s.staff, s.pid, s.t, departmentCurrent) {
-		return f
-	}
-	if coworkerOf(s) != nil {
-		f |= flagCoworker
-	} else if dm := hospital.DistanceMeters(s.staff.Home, s.pat.Home); dm >= 0 && dm <= s.near && familyOf(s) == "" {
-		f |= flagNeighbor
-	}
-	return f
+	return 0
 }
 
 // deptStayNear reports whether the patient has an encounter in the user's
