@@ -1,5 +1,7 @@
 package sigma
 
+import "slices"
+
 // acMachine is an Aho-Corasick automaton compiled to a full DFA over byte
 // classes: every byte that occurs in some pattern has its own class (ASCII
 // upper-case letters share the class of their lower-case form, so ASCII
@@ -21,16 +23,7 @@ type acMachine struct {
 // case); pattern i is reported as ids[i].
 func newACMachine(pats []string, ids []int32) *acMachine {
 	m := &acMachine{}
-	n := 0
-	for _, p := range pats {
-		m.maxLen = max(m.maxLen, int32(len(p)))
-		for i := 0; i < len(p); i++ {
-			if m.class[p[i]] == 0 {
-				n++
-				m.class[p[i]] = uint8(n)
-			}
-		}
-	}
+	n := m.numberClasses(pats)
 	for c := 'A'; c <= 'Z'; c++ {
 		m.class[c] = m.class[c+'a'-'A']
 	}
@@ -113,4 +106,29 @@ func newACMachine(pats []string, ids []int32) *acMachine {
 		}
 	}
 	return m
+}
+
+// numberClasses gives every byte of pats a class, the most frequent bytes
+// of the patterns (a proxy for the scanned text) the lowest numbers: a
+// state's row then holds its busiest transitions in its first cache line.
+// It returns the number of classes besides class 0 (bytes of no pattern).
+func (m *acMachine) numberClasses(pats []string) int {
+	var freq [256]int
+	for _, p := range pats {
+		m.maxLen = max(m.maxLen, int32(len(p)))
+		for i := 0; i < len(p); i++ {
+			freq[p[i]]++
+		}
+	}
+	bytes := make([]int, 0, 256)
+	for c := range freq {
+		if freq[c] > 0 {
+			bytes = append(bytes, c)
+		}
+	}
+	slices.SortStableFunc(bytes, func(a, b int) int { return freq[b] - freq[a] })
+	for k, c := range bytes {
+		m.class[c] = uint8(k + 1)
+	}
+	return len(bytes)
 }
