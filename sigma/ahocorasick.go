@@ -6,17 +6,20 @@ import "slices"
 // classes: every byte that occurs in some pattern has its own class (ASCII
 // upper-case letters share the class of their lower-case form, so ASCII
 // text is matched case-insensitively without lowering it), all other bytes
-// share class 0. States are stored pre-multiplied by the class count and
-// numbered so that those with outputs come last: scanning costs one table
-// load and one comparison per input byte.
+// share class 0. States are numbered so that those with outputs come last:
+// scanning costs one table load and one comparison per input byte. The
+// table holds 16-bit states when there are fewer than 65,536 (half the
+// memory, so more of a machine's busy rows stay in the caches), 32-bit ones
+// otherwise.
 type acMachine struct {
 	class    [256]uint8
 	nclass   int32
-	delta    []int32 // state + class -> next state (states pre-multiplied)
-	firstOut int32   // states >= firstOut (pre-multiplied) have outputs
-	outStart []int32 // (state-firstOut)/nclass -> start of its outputs in outs
-	outs     []int32 // pattern ids (own and those of suffix states)
-	maxLen   int32   // length of the longest pattern
+	d16      []uint16 // state*nclass + class -> next state, when states fit 16 bits
+	d32      []int32  // the same otherwise
+	firstOut int32    // states >= firstOut have outputs
+	outStart []int32  // state-firstOut -> start of its outputs in outs
+	outs     []int32  // pattern ids (own and those of suffix states)
+	maxLen   int32    // length of the longest pattern
 }
 
 // newACMachine builds the automaton for pats (non-empty, distinct, lower
@@ -89,7 +92,7 @@ func newACMachine(pats []string, ids []int32) *acMachine {
 			newID[s], next = next, next+1
 		}
 	}
-	m.firstOut = next * int32(nc)
+	m.firstOut = next
 	m.outStart = []int32{0}
 	for _, s := range order {
 		if len(outs[s]) > 0 {
@@ -98,14 +101,24 @@ func newACMachine(pats []string, ids []int32) *acMachine {
 			m.outStart = append(m.outStart, int32(len(m.outs)))
 		}
 	}
-	m.delta = make([]int32, states*nc)
+	if states <= 1<<16 {
+		m.d16 = fillDelta[uint16](states, nc, goTo, newID)
+	} else {
+		m.d32 = fillDelta[int32](states, nc, goTo, newID)
+	}
+	return m
+}
+
+// fillDelta lays out the transition table of the renumbered states.
+func fillDelta[T uint16 | int32](states, nc int, goTo, newID []int32) []T {
+	delta := make([]T, states*nc)
 	for s := 0; s < states; s++ {
 		row := int(newID[s]) * nc
 		for c := 0; c < nc; c++ {
-			m.delta[row+c] = newID[goTo[s*nc+c]] * int32(nc)
+			delta[row+c] = T(newID[goTo[s*nc+c]])
 		}
 	}
-	return m
+	return delta
 }
 
 // numberClasses gives every byte of pats a class, the most frequent bytes

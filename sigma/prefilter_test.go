@@ -73,7 +73,18 @@ func TestPrefilterAgreesWithFullEvaluation(t *testing.T) {
 
 func TestACMachineFindsEveryLiteral(t *testing.T) {
 	pats := []string{"cmd.exe", "exe", "\\\\", "powershell", "-enc", "he", "she", "hers", "his"}
-	m := newACMachine(pats, seqIDs(len(pats), 100))
+	narrow := newACMachine(pats, seqIDs(len(pats), 100))
+	wide := *narrow // the same machine with a 32-bit table
+	wide.d16, wide.d32 = nil, make([]int32, len(narrow.d16))
+	for i, st := range narrow.d16 {
+		wide.d32[i] = int32(st)
+	}
+	for _, m := range []*acMachine{narrow, &wide} {
+		checkACMachine(t, m, pats)
+	}
+}
+
+func checkACMachine(t *testing.T, m *acMachine, pats []string) {
 	rng := rand.New(rand.NewSource(1))
 	alphabet := []string{"c", "m", "d", ".", "e", "x", "E", "X", "\\", "-", "n", "h", "s", "r", "i", "P", "owershell", "é", "İ"}
 	for n := 0; n < 2000; n++ {
@@ -85,9 +96,9 @@ func TestACMachineFindsEveryLiteral(t *testing.T) {
 		var got []int32
 		st := int32(0)
 		for i := 0; i < len(v); i++ {
-			st = m.delta[st+int32(m.class[v[i]])]
+			st = m.next(st, v[i])
 			if st >= m.firstOut {
-				k := (st - m.firstOut) / m.nclass
+				k := st - m.firstOut
 				got = append(got, m.outs[m.outStart[k]:m.outStart[k+1]]...)
 			}
 		}
@@ -392,4 +403,13 @@ func TestScanLanesCuts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// next is the machine's transition from state st on byte c.
+func (m *acMachine) next(st int32, c byte) int32 {
+	i := int(st)*int(m.nclass) + int(m.class[c])
+	if m.d16 != nil {
+		return int32(m.d16[i])
+	}
+	return m.d32[i]
 }

@@ -51,20 +51,34 @@ func (m *Matcher) scanText(ac *acMachine, v string) byte {
 		return acc
 	}
 	n := q + ov // steps of every lane
+	var s3 int32
+	var acc byte
+	if ac.d16 != nil {
+		s3, acc = scanLanes(m, ac, ac.d16, v, q, n, ov)
+	} else {
+		s3, acc = scanLanes(m, ac, ac.d32, v, q, n, ov)
+	}
+	_, a3 := m.scanFrom(ac, s3, v[4*q:]) // the last len(v)%4 bytes
+	return acc | a3
+}
+
+// scanLanes runs the four lanes of scanText over table delta of ac and
+// returns the last lane's final state and the OR of the bytes.
+func scanLanes[T uint16 | int32](m *Matcher, ac *acMachine, delta []T, v string, q, n, ov int) (int32, byte) {
 	l0 := v[:n]
 	l1 := v[max(0, q-ov):][:n]
 	l2 := v[2*q-ov:][:n]
 	l3 := v[3*q-ov:][:n]
-	delta, class, first := ac.delta, &ac.class, ac.firstOut
+	class, first, nc := &ac.class, ac.firstOut, int(ac.nclass)
 	var s0, s1, s2, s3 int32
 	var acc byte
 	for j := 0; j < n; j++ {
 		c0, c1, c2, c3 := l0[j], l1[j], l2[j], l3[j]
 		acc |= c0 | c1 | c2 | c3
-		s0 = delta[s0+int32(class[c0])]
-		s1 = delta[s1+int32(class[c1])]
-		s2 = delta[s2+int32(class[c2])]
-		s3 = delta[s3+int32(class[c3])]
+		s0 = int32(delta[int(s0)*nc+int(class[c0])])
+		s1 = int32(delta[int(s1)*nc+int(class[c1])])
+		s2 = int32(delta[int(s2)*nc+int(class[c2])])
+		s3 = int32(delta[int(s3)*nc+int(class[c3])])
 		if max(s0, s1, s2, s3) < first { // no outputs in any lane
 			continue
 		}
@@ -73,19 +87,26 @@ func (m *Matcher) scanText(ac *acMachine, v string) byte {
 		m.hitIf(ac, s2)
 		m.hitIf(ac, s3)
 	}
-	_, a3 := m.scanFrom(ac, s3, v[4*q:]) // the last len(v)%4 bytes
-	return acc | a3
+	return s3, acc
 }
 
 // scanFrom runs ac from state st over v and returns the final state and
 // the OR of v's bytes.
 func (m *Matcher) scanFrom(ac *acMachine, st int32, v string) (int32, byte) {
-	delta, class, first := ac.delta, &ac.class, ac.firstOut
+	if ac.d16 != nil {
+		return scanRun(m, ac, ac.d16, st, v)
+	}
+	return scanRun(m, ac, ac.d32, st, v)
+}
+
+// scanRun is scanFrom over table delta of ac.
+func scanRun[T uint16 | int32](m *Matcher, ac *acMachine, delta []T, st int32, v string) (int32, byte) {
+	class, first, nc := &ac.class, ac.firstOut, int(ac.nclass)
 	var acc byte
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		acc |= c
-		st = delta[st+int32(class[c])]
+		st = int32(delta[int(st)*nc+int(class[c])])
 		if st >= first {
 			m.hit(ac, st)
 		}
@@ -103,7 +124,7 @@ func (m *Matcher) hitIf(ac *acMachine, st int32) {
 // hit records the patterns of output state st.
 func (m *Matcher) hit(ac *acMachine, st int32) {
 	ps := &m.pf
-	k := (st - ac.firstOut) / ac.nclass
+	k := st - ac.firstOut
 	for _, p := range ac.outs[ac.outStart[k]:ac.outStart[k+1]] {
 		m.rec.add(p)
 		if ps.patStamp[p] != ps.gen {
