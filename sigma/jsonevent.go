@@ -110,11 +110,11 @@ func (e *JSONEvent) object(i int, prefix string, depth int) (int, error) {
 		if i >= len(line) || line[i] != '"' {
 			return i, &JSONError{Offset: i, Msg: `expected '"' to start a member name`}
 		}
-		end, err := e.stringEnd(i + 1)
+		end, escaped, err := e.nameEnd(i + 1)
 		if err != nil {
 			return end, err
 		}
-		name := e.memberName(prefix, i+1, end)
+		name := e.memberName(prefix, i+1, end, escaped)
 		i = skipSpace(line, end+1)
 		if i >= len(line) || line[i] != ':' {
 			return i, &JSONError{Offset: i, Msg: "expected ':' after a member name"}
@@ -136,8 +136,7 @@ func (e *JSONEvent) object(i int, prefix string, depth int) (int, error) {
 
 // memberName returns the flattened name of the member whose name text is
 // line[start:end].
-func (e *JSONEvent) memberName(prefix string, start, end int) string {
-	escaped := bytes.IndexByte(e.line[start:end], '\\') >= 0
+func (e *JSONEvent) memberName(prefix string, start, end int, escaped bool) string {
 	if prefix == "" && !escaped {
 		return bstr(e.line[start:end])
 	}
@@ -229,6 +228,27 @@ func (e *JSONEvent) array(i int, name string, depth int) (int, error) {
 		return i, &JSONError{Offset: i, Msg: "expected ',' or ']' in an array"}
 	}
 }
+
+// nameEnd is stringEnd for a member name, and reports whether the name
+// holds a backslash. Names are short: a byte loop finds their end sooner
+// than a vector search would start.
+func (e *JSONEvent) nameEnd(i int) (int, bool, error) {
+	line := e.line
+	for j := i; j < len(line) && j < i+maxShortName; j++ {
+		switch line[j] {
+		case '"':
+			return j, false, nil
+		case '\\':
+			end, err := e.stringEnd(i)
+			return end, true, err
+		}
+	}
+	end, err := e.stringEnd(i)
+	return end, err == nil && bytes.IndexByte(line[i:end], '\\') >= 0, err
+}
+
+// maxShortName is the length up to which nameEnd searches byte by byte.
+const maxShortName = 48
 
 // stringEnd returns the offset of the closing quote of the string whose
 // text starts at line[i]: the first quote preceded by an even number of

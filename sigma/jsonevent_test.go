@@ -200,3 +200,23 @@ func FuzzJSONEvent(f *testing.F) {
 func deepJSON(line []byte) bool {
 	return strings.Count(string(line), "{")+strings.Count(string(line), "[") > maxJSONDepth
 }
+
+// TestJSONEventNames covers the member-name paths: short names searched
+// byte by byte, names longer than maxShortName, escapes before and after
+// that length, quotes escaped in names, and an unterminated long name.
+func TestJSONEventNames(t *testing.T) {
+	long := strings.Repeat("n", maxShortName+5)
+	e := NewJSONEvent()
+	line := `{"a\"b":"1","` + long + `":"2","` + long + `\u0041":"3","x\u0041":"4","` + long[:maxShortName-1] + `\\":"5"}`
+	if err := e.Reset([]byte(line)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`a"b=1`, long + "=2", long + "A=3", "xA=4", long[:maxShortName-1] + `\=5`}
+	if got := leavesOf(e); !slices.Equal(got, want) {
+		t.Errorf("fields\n got %q\nwant %q", got, want)
+	}
+	var jerr *JSONError
+	if err := e.Reset([]byte(`{"` + long)); !errors.As(err, &jerr) || jerr.Offset != 1 {
+		t.Errorf("unterminated long name: %v, want an error at offset 1", err)
+	}
+}
