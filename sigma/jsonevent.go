@@ -258,7 +258,7 @@ func zeroBytes(x uint64) uint64 {
 	return ^((x&low7 + low7) | x | low7)
 }
 
-// maxShortName is the length up to which nameEnd searches byte by byte.
+// maxShortName is the length up to which nameEnd searches a word at a time.
 const maxShortName = 48
 
 // stringEnd returns the offset of the closing quote of the string whose

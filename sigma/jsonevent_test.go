@@ -3,6 +3,7 @@ package sigma
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -218,5 +219,31 @@ func TestJSONEventNames(t *testing.T) {
 	var jerr *JSONError
 	if err := e.Reset([]byte(`{"` + long)); !errors.As(err, &jerr) || jerr.Offset != 1 {
 		t.Errorf("unterminated long name: %v, want an error at offset 1", err)
+	}
+}
+
+func TestZeroBytesIsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 0; n < 100000; n++ {
+		x := rng.Uint64()
+		for k := 0; k < 8; k++ { // plant zero and 0x80/0x01 bytes, the classic traps
+			switch rng.IntN(4) {
+			case 0:
+				x &^= 0xff << (8 * k)
+			case 1:
+				x = x&^(0xff<<(8*k)) | 0x80<<(8*k)
+			case 2:
+				x = x&^(0xff<<(8*k)) | 0x01<<(8*k)
+			}
+		}
+		var want uint64
+		for k := 0; k < 8; k++ {
+			if byte(x>>(8*k)) == 0 {
+				want |= 0x80 << (8 * k)
+			}
+		}
+		if got := zeroBytes(x); got != want {
+			t.Fatalf("zeroBytes(%#x) = %#x, want %#x", x, got, want)
+		}
 	}
 }
