@@ -13,7 +13,6 @@ import (
 type fieldTable struct {
 	ids   map[string]int32    // rule field name -> id
 	names [][]string          // id -> event field names, first present wins
-	lens  []uint64            // id -> bit min(len, 63) set for each of its names
 	byKey map[string][]keyRef // event field name -> the ids it feeds
 	index keyIndex            // byKey, built by freeze
 }
@@ -48,12 +47,6 @@ func keyHash(s string) uint32 {
 // freeze builds the lookup table of byKey; call it when no id is added.
 func (t *fieldTable) freeze() {
 	t.index = newKeyIndex(t.byKey)
-	t.lens = make([]uint64, len(t.names))
-	for id, names := range t.names {
-		for _, n := range names {
-			t.lens[id] |= 1 << min(len(n), 63)
-		}
-	}
 }
 
 // newKeyIndex builds the table of byKey (name -> non-empty refs).
