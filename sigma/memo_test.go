@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,6 +76,54 @@ func TestLineMemo(t *testing.T) {
 		got := strings.Join(match(c.ctx), ",")
 		if got != c.want {
 			t.Errorf("event %d: matched %q, want %q", i, got, c.want)
+		}
+	}
+}
+
+// TestScanMemoSet: texts whose hashes fall in one set are remembered side
+// by side (as many as a set has slots), and every text, remembered,
+// replaced or not, gives the patterns a scan without memo finds.
+func TestScanMemoSet(t *testing.T) {
+	rs := windowsRules(t, procRule)
+	m, plain := rs.NewMatcher(), rs.NewMatcher()
+	plain.memo.slots = nil
+	f := rs.ft.ids["Image"]
+	ac := rs.pre.fields[f].m
+	var texts []string
+	set := -1
+	for i := 0; len(texts) < memoWays+2; i++ {
+		text := `C:\dir` + strconv.Itoa(i) + []string{`\x.exe`, `\y.exe`}[i%2]
+		if s := m.memo.setOf(m.memo.hash(f, text)); set < 0 || s == set {
+			set, texts = s, append(texts, text)
+		}
+	}
+	found := func(m *Matcher, text string) []int32 {
+		m.pf.gen++
+		m.pf.found = m.pf.found[:0]
+		m.scanShort(f, ac, text)
+		return slices.Clone(m.pf.found)
+	}
+	holds := func(text string) bool {
+		for w := range memoWays {
+			s := &m.memo.slots[set+w]
+			if s.field == f && string(s.val[:s.vlen]) == text {
+				return true
+			}
+		}
+		return false
+	}
+	for round := range 2 {
+		for i, text := range texts {
+			if got, want := found(m, text), found(plain, text); !slices.Equal(got, want) {
+				t.Errorf("round %d, %s: found %v, want %v", round, text, got, want)
+			}
+			if round == 0 && i == memoWays-1 {
+				for _, held := range texts[:memoWays] {
+					if !holds(held) {
+						t.Errorf("%s is not remembered", held)
+					}
+				}
+			}
 		}
 	}
 }
