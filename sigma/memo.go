@@ -15,9 +15,9 @@ import (
 // is scanned by scan, which also scans its lower-cased form.
 
 const (
-	memoBits    = 14 // 16,384 slots (2.6 MB per Matcher)
+	memoBits    = 14 // 16,384 slots of 192 B (3.1 MB per Matcher)
 	memoMaxLen  = 120
-	memoMaxPats = 8 // most patterns remembered for one text
+	memoMaxPats = 16 // most patterns remembered for one text (9-12 are common in image paths)
 )
 
 // memoSlot is one remembered text (of up to memoMaxLen bytes) of one field

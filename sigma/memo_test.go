@@ -127,3 +127,31 @@ func TestScanMemoSet(t *testing.T) {
 		}
 	}
 }
+
+// TestScanMemoManyPatterns: a short text in which a dozen literals occur
+// is remembered too.
+func TestScanMemoManyPatterns(t *testing.T) {
+	var lits, text strings.Builder
+	for i := range 12 {
+		lit := "qa" + strconv.Itoa(10+i)
+		lits.WriteString("            - '" + lit + "'\n")
+		text.WriteString(lit + "-")
+	}
+	rule := "id: many\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n" +
+		"    sel:\n        Image|contains|all:\n" + lits.String() + "    condition: sel\n"
+	rs := windowsRules(t, rule)
+	m := rs.NewMatcher()
+	f := rs.ft.ids["Image"]
+	m.pf.gen++
+	m.scanShort(f, rs.pre.fields[f].m, text.String())
+	if n := len(m.pf.found); n < 12 {
+		t.Fatalf("found %d patterns, want 12", n)
+	}
+	set := m.memo.setOf(m.memo.hash(f, text.String()))
+	for w := range memoWays {
+		if s := &m.memo.slots[set+w]; s.field == f && string(s.val[:s.vlen]) == text.String() {
+			return
+		}
+	}
+	t.Errorf("a text with %d patterns is not remembered", len(m.pf.found))
+}
