@@ -15,9 +15,9 @@ import (
 // is scanned by scan, which also scans its lower-cased form.
 
 const (
-	memoBits    = 14 // 16,384 slots of 192 B (3.1 MB per Matcher)
-	memoMaxLen  = 120
-	memoMaxPats = 16 // most patterns remembered for one text (9-12 are common in image paths)
+	memoBits    = 14  // 16,384 slots of 328 B (5.4 MB per Matcher)
+	memoMaxLen  = 255 // longer texts go to the line memo (or are scanned)
+	memoMaxPats = 16  // most patterns remembered for one text (9-12 are common in image paths)
 )
 
 // memoSlot is one remembered text (of up to memoMaxLen bytes) of one field

@@ -147,11 +147,48 @@ func TestScanMemoManyPatterns(t *testing.T) {
 	if n := len(m.pf.found); n < 12 {
 		t.Fatalf("found %d patterns, want 12", n)
 	}
-	set := m.memo.setOf(m.memo.hash(f, text.String()))
+	if !memoHolds(m, f, text.String()) {
+		t.Errorf("a text with %d patterns is not remembered", len(m.pf.found))
+	}
+}
+
+// memoHolds reports whether the short-text memo of m holds text of field f.
+func memoHolds(m *Matcher, f int32, text string) bool {
+	set := m.memo.setOf(m.memo.hash(f, text))
 	for w := range memoWays {
-		if s := &m.memo.slots[set+w]; s.field == f && string(s.val[:s.vlen]) == text.String() {
-			return
+		if s := &m.memo.slots[set+w]; s.field == f && string(s.val[:s.vlen]) == text {
+			return true
 		}
 	}
-	t.Errorf("a text with %d patterns is not remembered", len(m.pf.found))
+	return false
+}
+
+// TestScanMemoLongestText: values of up to 255 bytes (hashes lists,
+// registry paths) are remembered as short texts, and replayed.
+func TestScanMemoLongestText(t *testing.T) {
+	rs := windowsRules(t, procRule)
+	m, plain := rs.NewMatcher(), rs.NewMatcher()
+	plain.memo.slots = nil
+	match := func(m *Matcher, line string) []string {
+		js := NewJSONEvent()
+		if err := js.Reset([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
+		return ids
+	}
+	f := rs.ft.ids["Image"]
+	for _, n := range []int{120, 121, 200, 255} {
+		img := `C:\` + strings.Repeat("d", n-len(`C:\\x.exe`)) + `\x.exe`
+		line := `{"Channel":"` + sysmon + `","EventID":"1","Image":"` + strings.ReplaceAll(img, `\`, `\\`) + `"}`
+		for round := range 2 {
+			if got, want := match(m, line), match(plain, line); !slices.Equal(got, want) || len(got) != 1 {
+				t.Errorf("%d bytes, round %d: matched %v, want %v", len(img), round, got, want)
+			}
+		}
+		if !memoHolds(m, f, img) {
+			t.Errorf("a text of %d bytes is not remembered", len(img))
+		}
+	}
 }
