@@ -20,7 +20,7 @@ type route struct {
 
 // chanRoutes are the routes of one channel, keyed by the raw event id.
 type chanRoutes struct {
-	byID map[string]*route
+	byID strMap[*route]
 	any  *route // events whose id has no bucket of its own
 }
 
@@ -32,23 +32,25 @@ func (rs *Ruleset) buildRoutes() {
 		unmapped = append(unmapped, list...)
 	}
 	rs.unmappedRead = rs.readSet(unmapped)
-	rs.chans = map[string]*chanRoutes{}
+	chans := map[string]*chanRoutes{}
 	for ch, ids := range rs.byRoute {
-		cr := &chanRoutes{byID: map[string]*route{}}
-		cr.any = rs.newRoute(nil, ids["*"])
+		byID := map[string]*route{}
 		for id, b := range ids {
 			if id != "*" {
-				cr.byID[id] = rs.newRoute(b, ids["*"])
+				byID[id] = rs.newRoute(b, ids["*"])
 			}
 		}
-		rs.chans[ch] = cr
+		chans[ch] = &chanRoutes{byID: newStrMap(byID), any: rs.newRoute(nil, ids["*"])}
 	}
 	// Events spell channels as the pipeline does: found without
 	// lower-casing them.
 	for ch := range rs.spelled {
-		rs.chans[ch] = rs.chans[strings.ToLower(ch)]
+		if cr := chans[strings.ToLower(ch)]; cr != nil {
+			chans[ch] = cr
+		}
 	}
 	rs.spelled = nil
+	rs.chans = newStrMap(chans)
 }
 
 func (rs *Ruleset) newRoute(b1, b2 *bucket) *route {
@@ -107,15 +109,15 @@ func (m *Matcher) routeOf() *route {
 	}
 	// Channels compare case-insensitively; lower does not allocate for
 	// ASCII.
-	cr := rs.chans[ch]
-	if cr == nil {
-		if cr = rs.chans[s.lower(ch)]; cr == nil {
+	cr, ok := rs.chans.get(ch)
+	if !ok {
+		if cr, ok = rs.chans.get(s.lower(ch)); !ok {
 			return nil
 		}
 	}
 	if rs.eidF >= 0 {
 		if id, ok := m.value(rs.eidF, markEID); ok {
-			if r := cr.byID[id]; r != nil {
+			if r, ok := cr.byID.get(id); ok {
 				return r
 			}
 		}

@@ -11,7 +11,7 @@ type Ruleset struct {
 	rules        []*compiledRule
 	ft           *fieldTable
 	byRoute      map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
-	chans        map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
+	chans        strMap[*chanRoutes]           // byRoute as precomputed routes, also under spellings
 	spelled      map[string]bool               // channels as the pipeline spells them
 	unmapped     map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
 	unmappedRead fieldSet                      // the ids of the fields the rules of unmapped read
@@ -221,7 +221,7 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	le, _ := ev.(LogsourceEvent)
 	unmapped := le != nil && len(rs.unmapped) > 0
 	var r *route
-	if len(rs.chans) > 0 && rs.chanF >= 0 {
+	if rs.chans.len() > 0 && rs.chanF >= 0 {
 		r = m.routeOf()
 	}
 	if s.ranged {
