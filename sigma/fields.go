@@ -13,7 +13,6 @@ import (
 type fieldTable struct {
 	ids   map[string]int32    // rule field name -> id
 	names [][]string          // id -> event field names, first present wins
-	lens  []uint64            // id -> bit min(len, 63) set for each of its names
 	byKey map[string][]keyRef // event field name -> the ids it feeds
 	index keyIndex            // byKey, built by freeze
 }
@@ -29,6 +28,7 @@ type keyIndex struct {
 type keySlot struct {
 	name string
 	refs []keyRef
+	mark uint8 // markChan, markEID: the name feeds the channel or event id field
 }
 
 // keyHash hashes the length and a few bytes of a field name.
@@ -47,12 +47,6 @@ func keyHash(s string) uint32 {
 // freeze builds the lookup table of byKey; call it when no id is added.
 func (t *fieldTable) freeze() {
 	t.index = newKeyIndex(t.byKey)
-	t.lens = make([]uint64, len(t.names))
-	for id, names := range t.names {
-		for _, n := range names {
-			t.lens[id] |= 1 << min(len(n), 63)
-		}
-	}
 }
 
 // newKeyIndex builds the table of byKey (name -> non-empty refs).
@@ -82,13 +76,21 @@ func (t *fieldTable) lookup(name string) []keyRef {
 
 // lookup returns the field ids name feeds, nil if none.
 func (x *keyIndex) lookup(name string) []keyRef {
+	if i := x.find(name); i >= 0 {
+		return x.keys[i].refs
+	}
+	return nil
+}
+
+// find returns the slot of name, -1 if it feeds no field id.
+func (x *keyIndex) find(name string) int32 {
 	for i := keyHash(name) >> 8 & x.mask; ; i = (i + 1) & x.mask {
 		k := &x.keys[i]
 		if k.refs == nil {
-			return nil
+			return -1
 		}
 		if len(k.name) == len(name) && k.name == name {
-			return k.refs
+			return int32(i)
 		}
 	}
 }
@@ -196,9 +198,9 @@ type scratch struct {
 	tail    []int32
 	vals    []fval // values of the fields rules name, in event order
 	nodes   []node
-	buf     []byte // lower-cased text of this event
-	leaves  []leaf // the fields of a ranged event, before fill
-	leafFn  func(name, value string)
+	buf     []byte     // lower-cased text of this event
+	hits    []fieldHit // the fields of a ranged event that some rule reads, before fileHits
+	hitFn   func(name, value string)
 	lz      LazyFieldRanger // the current event if lazy, else nil
 	lazyFn  func(name string, h int)
 	kwVM    *valueMatcher
@@ -209,10 +211,7 @@ func newScratch(ft *fieldTable) *scratch {
 	n := len(ft.names)
 	s := &scratch{ft: ft, stamp: make([]uint32, n), prio: make([]int32, n),
 		head: make([]int32, n), tail: make([]int32, n), scanned: make([]uint32, n)}
-	s.leafFn = func(name, v string) { s.leaves = append(s.leaves, leaf{name: name, v: fval{raw: v}}) }
-	s.lazyFn = func(name string, h int) {
-		s.leaves = append(s.leaves, leaf{name: name, v: fval{h: int32(h), lazy: true}})
-	}
+	s.initHits()
 	s.kwFn = func(v string) bool {
 		low := ""
 		if s.kwVM.needLow() {
@@ -223,94 +222,28 @@ func newScratch(ft *fieldTable) *scratch {
 	return s
 }
 
-// leaf is one field of a ranged event, held until fill files it.
-type leaf struct {
-	name string
-	v    fval
-}
-
 // reset prepares the scratch for ev; ranged events are read in full now.
 func (s *scratch) reset(ev Event) {
 	s.begin(ev)
 	if s.ranged {
-		s.fill(&s.ft.index)
+		s.fileHits(nil)
 	}
 }
 
-// begin starts event ev: the slots are emptied, and the fields of a ranged
-// event are listed in s.leaves (not decoded if lazy) for fill.
-func (s *scratch) begin(ev Event) {
-	s.ev = ev
-	s.gen++
-	if s.gen == 0 { // wrapped: stale stamps could look current
-		clear(s.stamp)
-		clear(s.scanned)
-		s.gen = 1
-	}
-	s.vals, s.nodes, s.buf, s.leaves = s.vals[:0], s.nodes[:0], s.buf[:0], s.leaves[:0]
-	s.lz = nil
-	if lz, ok := ev.(LazyFieldRanger); ok {
-		s.ranged, s.lz = true, lz
-		lz.RangeLazyFields(s.lazyFn)
-		return
-	}
-	fr, ok := ev.(FieldRanger)
-	s.ranged = ok
-	if ok {
-		fr.RangeFields(s.leafFn)
-	}
-}
-
-// fill files the listed fields of a ranged event into the slots of the
-// field ids x maps their names to; other fields stay absent (keyword
-// searches use Event.Keywords).
-func (s *scratch) fill(x *keyIndex) {
-	for i := range s.leaves {
-		l := &s.leaves[i]
-		if refs := x.lookup(l.name); len(refs) > 0 {
-			s.addVal(refs, l.v)
-		}
-	}
-}
-
-// leafValue returns, before fill, the value field would give for id f:
-// the first listed field with the best-priority name.
-func (s *scratch) leafValue(f int32) (string, bool) {
-	names, lens := s.ft.names[f], s.ft.lens[f]
-	best, bestPrio := -1, len(names)
-	for i := range s.leaves {
-		n := s.leaves[i].name
-		if lens>>min(len(n), 63)&1 == 0 {
-			continue // no name of f has its length
-		}
-		for p := 0; p < bestPrio; p++ {
-			if len(n) == len(names[p]) && n == names[p] {
-				best, bestPrio = i, p
-				break
-			}
-		}
-	}
-	if best < 0 {
-		return "", false
-	}
-	v := &s.leaves[best].v
-	if v.lazy {
-		v.raw, v.lazy = s.lz.FieldValue(int(v.h)), false
-	}
-	return v.raw, true
-}
-
-// addVal records value v in the slot of every field id of refs: a
-// better-priority name replaces what the slot holds, the same name again
-// (a repeated key) is appended.
-func (s *scratch) addVal(refs []keyRef, v fval) {
-	i := int32(len(s.vals))
-	s.vals = append(s.vals, v)
+// addVal records value v in the slot of every field id of refs that read
+// holds: a better-priority name replaces what the slot holds, the same
+// name again (a repeated key) is appended.
+func (s *scratch) addVal(refs []keyRef, v fval, read fieldSet) {
+	i := int32(-1)
 	for _, r := range refs {
 		f := r.field
 		cur := s.stamp[f] == s.gen
-		if cur && r.prio > s.prio[f] {
+		if (cur && r.prio > s.prio[f]) || !read.has(f) {
 			continue
+		}
+		if i < 0 {
+			i = int32(len(s.vals))
+			s.vals = append(s.vals, v)
 		}
 		n := int32(len(s.nodes))
 		s.nodes = append(s.nodes, node{val: i, next: -1})

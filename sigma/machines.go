@@ -38,7 +38,7 @@ func (rs *Ruleset) buildMachines(ruleClauses [][]clause, lits []map[string]int32
 	// nothing in events of this one.
 	for _, routes := range rs.byRoute {
 		for _, b := range routes {
-			b.pf.pats = map[int32][]int32{}
+			pats := map[int32][]int32{}
 			for _, cr := range b.rules {
 				cs := ruleClauses[cr.index]
 				if cs == nil {
@@ -49,8 +49,8 @@ func (rs *Ruleset) buildMachines(ruleClauses [][]clause, lits []map[string]int32
 					e := cr.index<<3 | int32(k)
 					for _, a := range c {
 						p := base[a.field] + lits[a.field][a.lit]
-						if !slices.Contains(b.pf.pats[p], e) {
-							b.pf.pats[p] = append(b.pf.pats[p], e)
+						if !slices.Contains(pats[p], e) {
+							pats[p] = append(pats[p], e)
 						}
 						if !slices.Contains(b.pf.fields, a.field) {
 							b.pf.fields = append(b.pf.fields, a.field)
@@ -58,6 +58,7 @@ func (rs *Ruleset) buildMachines(ruleClauses [][]clause, lits []map[string]int32
 					}
 				}
 			}
+			b.pf.pats = newPatIndex(pats)
 		}
 	}
 }

@@ -15,9 +15,9 @@ import (
 // is scanned by scan, which also scans its lower-cased form.
 
 const (
-	memoBits    = 14 // 16,384 slots, direct-mapped (2.6 MB per Matcher)
-	memoMaxLen  = 120
-	memoMaxPats = 8 // most patterns remembered for one text
+	memoBits    = 14  // 16,384 slots of 328 B (5.4 MB per Matcher)
+	memoMaxLen  = 255 // longer texts go to the line memo (or are scanned)
+	memoMaxPats = 16  // most patterns remembered for one text (9-12 are common in image paths)
 )
 
 // memoSlot is one remembered text (of up to memoMaxLen bytes) of one field
@@ -30,19 +30,36 @@ type memoSlot struct {
 	pats  [memoMaxPats]int32
 }
 
-// scanMemo is a Matcher's memo of short texts.
+// scanMemo is a Matcher's memo of short texts, set-associative: a text
+// may sit in any of the memoWays slots of its set, which tags (a hash of
+// each slot's text) tell apart without loading the slots.
 type scanMemo struct {
 	seed  maphash.Seed
 	slots []memoSlot // nil: nothing is remembered (benchmarks compare)
+	tags  []uint32   // per slot: memoTag of its text, 0 if empty
 }
 
+// memoWays is the number of slots of a set.
+const memoWays = 4
+
 func newScanMemo() scanMemo {
-	m := scanMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, 1<<memoBits)}
+	m := scanMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, 1<<memoBits), tags: make([]uint32, 1<<memoBits)}
 	for i := range m.slots {
 		m.slots[i].field = -1
 	}
 	return m
 }
+
+// hash returns the hash of text of field f.
+func (m *scanMemo) hash(f int32, text string) uint64 {
+	return maphash.String(m.seed, text) + uint64(f)*0x9E3779B97F4A7C15
+}
+
+// setOf returns the first slot of the set of hash h.
+func (m *scanMemo) setOf(h uint64) int { return int(h >> (64 - memoBits) &^ (memoWays - 1)) }
+
+// memoTag is the tag of hash h (never 0).
+func memoTag(h uint64) uint32 { return uint32(h) | 1 }
 
 // recorder collects every pattern hit reports while on, whether found
 // before in the event or not: the complete set of a text, for the memos.
@@ -108,11 +125,18 @@ func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
 	if m.memo.slots == nil {
 		return m.scanText(ac, text)
 	}
-	h := maphash.String(m.memo.seed, text) + uint64(f)*0x9E3779B97F4A7C15
-	slot := &m.memo.slots[h>>(64-memoBits)]
-	if slot.field == f && int(slot.vlen) == len(text) && string(slot.val[:len(text)]) == text {
-		m.replay(slot.pats[:slot.npat])
-		return 0 // only ASCII texts are remembered
+	h := m.memo.hash(f, text)
+	set, tag := m.memo.setOf(h), memoTag(h)
+	tags := m.memo.tags[set : set+memoWays]
+	for w, t := range tags {
+		if t != tag {
+			continue
+		}
+		slot := &m.memo.slots[set+w]
+		if slot.field == f && int(slot.vlen) == len(text) && string(slot.val[:len(text)]) == text {
+			m.replay(slot.pats[:slot.npat])
+			return 0 // only ASCII texts are remembered
+		}
 	}
 	m.rec.start()
 	acc := m.scanText(ac, text)
@@ -120,6 +144,15 @@ func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
 	if !ok || acc >= 0x80 || len(pats) > memoMaxPats {
 		return acc
 	}
+	w := 0
+	for w < memoWays-1 && tags[w] != 0 {
+		w++
+	}
+	if tags[w] != 0 {
+		w = int(h>>8) & (memoWays - 1) // a full set: replace one at random
+	}
+	tags[w] = tag
+	slot := &m.memo.slots[set+w]
 	slot.field, slot.vlen, slot.npat = f, uint8(len(text)), uint8(len(pats))
 	copy(slot.val[:], text)
 	copy(slot.pats[:], pats)

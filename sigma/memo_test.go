@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,6 +76,119 @@ func TestLineMemo(t *testing.T) {
 		got := strings.Join(match(c.ctx), ",")
 		if got != c.want {
 			t.Errorf("event %d: matched %q, want %q", i, got, c.want)
+		}
+	}
+}
+
+// TestScanMemoSet: texts whose hashes fall in one set are remembered side
+// by side (as many as a set has slots), and every text, remembered,
+// replaced or not, gives the patterns a scan without memo finds.
+func TestScanMemoSet(t *testing.T) {
+	rs := windowsRules(t, procRule)
+	m, plain := rs.NewMatcher(), rs.NewMatcher()
+	plain.memo.slots = nil
+	f := rs.ft.ids["Image"]
+	ac := rs.pre.fields[f].m
+	var texts []string
+	set := -1
+	for i := 0; len(texts) < memoWays+2; i++ {
+		text := `C:\dir` + strconv.Itoa(i) + []string{`\x.exe`, `\y.exe`}[i%2]
+		if s := m.memo.setOf(m.memo.hash(f, text)); set < 0 || s == set {
+			set, texts = s, append(texts, text)
+		}
+	}
+	found := func(m *Matcher, text string) []int32 {
+		m.pf.gen++
+		m.pf.found = m.pf.found[:0]
+		m.scanShort(f, ac, text)
+		return slices.Clone(m.pf.found)
+	}
+	holds := func(text string) bool {
+		for w := range memoWays {
+			s := &m.memo.slots[set+w]
+			if s.field == f && string(s.val[:s.vlen]) == text {
+				return true
+			}
+		}
+		return false
+	}
+	for round := range 2 {
+		for i, text := range texts {
+			if got, want := found(m, text), found(plain, text); !slices.Equal(got, want) {
+				t.Errorf("round %d, %s: found %v, want %v", round, text, got, want)
+			}
+			if round == 0 && i == memoWays-1 {
+				for _, held := range texts[:memoWays] {
+					if !holds(held) {
+						t.Errorf("%s is not remembered", held)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestScanMemoManyPatterns: a short text in which a dozen literals occur
+// is remembered too.
+func TestScanMemoManyPatterns(t *testing.T) {
+	var lits, text strings.Builder
+	for i := range 12 {
+		lit := "qa" + strconv.Itoa(10+i)
+		lits.WriteString("            - '" + lit + "'\n")
+		text.WriteString(lit + "-")
+	}
+	rule := "id: many\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n" +
+		"    sel:\n        Image|contains|all:\n" + lits.String() + "    condition: sel\n"
+	rs := windowsRules(t, rule)
+	m := rs.NewMatcher()
+	f := rs.ft.ids["Image"]
+	m.pf.gen++
+	m.scanShort(f, rs.pre.fields[f].m, text.String())
+	if n := len(m.pf.found); n < 12 {
+		t.Fatalf("found %d patterns, want 12", n)
+	}
+	if !memoHolds(m, f, text.String()) {
+		t.Errorf("a text with %d patterns is not remembered", len(m.pf.found))
+	}
+}
+
+// memoHolds reports whether the short-text memo of m holds text of field f.
+func memoHolds(m *Matcher, f int32, text string) bool {
+	set := m.memo.setOf(m.memo.hash(f, text))
+	for w := range memoWays {
+		if s := &m.memo.slots[set+w]; s.field == f && string(s.val[:s.vlen]) == text {
+			return true
+		}
+	}
+	return false
+}
+
+// TestScanMemoLongestText: values of up to 255 bytes (hashes lists,
+// registry paths) are remembered as short texts, and replayed.
+func TestScanMemoLongestText(t *testing.T) {
+	rs := windowsRules(t, procRule)
+	m, plain := rs.NewMatcher(), rs.NewMatcher()
+	plain.memo.slots = nil
+	match := func(m *Matcher, line string) []string {
+		js := NewJSONEvent()
+		if err := js.Reset([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
+		return ids
+	}
+	f := rs.ft.ids["Image"]
+	for _, n := range []int{120, 121, 200, 255} {
+		img := `C:\` + strings.Repeat("d", n-len(`C:\\x.exe`)) + `\x.exe`
+		line := `{"Channel":"` + sysmon + `","EventID":"1","Image":"` + strings.ReplaceAll(img, `\`, `\\`) + `"}`
+		for round := range 2 {
+			if got, want := match(m, line), match(plain, line); !slices.Equal(got, want) || len(got) != 1 {
+				t.Errorf("%d bytes, round %d: matched %v, want %v", len(img), round, got, want)
+			}
+		}
+		if !memoHolds(m, f, img) {
+			t.Errorf("a text of %d bytes is not remembered", len(img))
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 
 const (
 	lineSlots   = 256  // direct-mapped
-	lineMinLen  = 256  // shorter lines (not short texts) are scanned
 	lineMaxLen  = 8192 // longer lines are scanned (not remembered)
 	lineMaxPats = 64   // most patterns remembered for one line
 )
@@ -59,7 +58,7 @@ func (m *Matcher) scanLong(f int32, ac *acMachine, v string) byte {
 		switch {
 		case len(line) <= memoMaxLen:
 			acc |= m.scanShort(f, ac, line)
-		case len(line) < lineMinLen || len(line) > lineMaxLen || m.lines.slots == nil:
+		case len(line) > lineMaxLen || m.lines.slots == nil:
 			acc |= m.scanText(ac, line)
 		default:
 			acc |= m.scanLine(f, ac, line)

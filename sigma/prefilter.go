@@ -30,9 +30,9 @@ type pfField struct {
 
 // bucketFilter is the prefilter view of one route bucket.
 type bucketFilter struct {
-	always []*compiledRule   // rules without atoms, load order
-	pats   map[int32][]int32 // pattern id -> rule index<<3 | clause, for the bucket's rules it serves
-	fields []int32           // field ids whose machines serve this bucket
+	always []*compiledRule // rules without atoms, load order
+	pats   patIndex        // pattern id -> rule index<<3 | clause, for the bucket's rules it serves
+	fields []int32         // field ids whose machines serve this bucket
 }
 
 // pfScratch is a Matcher's prefilter state.
@@ -128,7 +128,7 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 		ps.hits = ps.hits[:0]
 		need := m.rs.pre.need
 		for _, p := range ps.found {
-			for _, e := range b.pf.pats[p] {
+			for _, e := range b.pf.pats.lookup(p) {
 				r, bit := e>>3, uint8(1)<<(e&7)
 				if ps.ruleStamp[r] != ps.gen {
 					ps.ruleStamp[r], ps.ruleMask[r] = ps.gen, 0

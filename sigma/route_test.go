@@ -65,3 +65,25 @@ type lsJSON struct {
 }
 
 func (e lsJSON) Logsource() Logsource { return e.ls }
+
+// TestRouteByBestPriorityName: when several names of an event feed the
+// channel or the event id, the route is that of the pipeline's first
+// name, wherever it is listed.
+func TestRouteByBestPriorityName(t *testing.T) {
+	secImg := "id: secimg\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        Image|endswith: '\\x.exe'\n    condition: sel\n"
+	rs := windowsRules(t, procRule, secImg)
+	fields := []string{"Event.System.Channel", "Security", "Event.System.EventID", "4625",
+		"Channel", sysmon, "EventID", "1", "Image", `C:\x.exe`}
+	js := NewJSONEvent()
+	line := []byte(`{"Event":{"System":{"Channel":"Security","EventID":4625}},"Channel":"` + sysmon +
+		`","EventID":1,"Image":"C:\\x.exe"}`)
+	if err := js.Reset(line); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []Event{js, ev(fields...), &flatEvent{keys: []string{fields[0], fields[2], fields[4], fields[6], fields[8]},
+		vals: []string{fields[1], fields[3], fields[5], fields[7], fields[9]}}} {
+		if got := matchedIDs(rs, e); !slices.Equal(got, []string{"proc"}) {
+			t.Errorf("%T: matched %v, want [proc]", e, got)
+		}
+	}
+}

@@ -11,10 +11,10 @@ type Ruleset struct {
 	rules        []*compiledRule
 	ft           *fieldTable
 	byRoute      map[string]map[string]*bucket // channel -> event id ("*" = any) -> rules
-	chans        map[string]*chanRoutes        // byRoute as precomputed routes, also under spellings
+	chans        strMap[*chanRoutes]           // byRoute as precomputed routes, also under spellings
 	spelled      map[string]bool               // channels as the pipeline spells them
 	unmapped     map[Logsource][]*compiledRule // matched via LogsourceEvent only; key without Definition
-	unmappedKeys keyIndex                      // names of the fields the rules of unmapped read
+	unmappedRead fieldSet                      // the ids of the fields the rules of unmapped read
 	chanF        int32                         // field id of the channel field, -1 if none
 	eidF         int32
 	pool         sync.Pool // *Matcher
@@ -53,6 +53,12 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 		rs.route(cr, cfg.Pipeline)
 	}
 	rs.ft.freeze()
+	if rs.chanF >= 0 {
+		rs.ft.index.mark(rs.chanF, markChan)
+	}
+	if rs.eidF >= 0 {
+		rs.ft.index.mark(rs.eidF, markEID)
+	}
 	rs.buildPrefilter()
 	rs.buildRoutes()
 	rs.pool.New = func() any { return rs.NewMatcher() }
@@ -215,17 +221,17 @@ func (m *Matcher) Match(ev Event, fn func(*Rule)) {
 	le, _ := ev.(LogsourceEvent)
 	unmapped := le != nil && len(rs.unmapped) > 0
 	var r *route
-	if len(rs.chans) > 0 && rs.chanF >= 0 {
+	if rs.chans.len() > 0 && rs.chanF >= 0 {
 		r = m.routeOf()
 	}
 	if s.ranged {
 		switch {
 		case r != nil && unmapped:
-			s.fill(&rs.ft.index)
+			s.fileHits(nil)
 		case r != nil:
-			s.fill(&r.keys)
+			s.fileHits(r.read)
 		case unmapped:
-			s.fill(&rs.unmappedKeys)
+			s.fileHits(rs.unmappedRead)
 		}
 	}
 	if r != nil {
