@@ -210,6 +210,9 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 		}
 		f.vals = append(f.vals, vm)
 	}
+	if anyOfLayout {
+		f.layoutAnyOf()
+	}
 	return f, nil
 }
 

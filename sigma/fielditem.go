@@ -16,6 +16,12 @@ type fieldMatcher struct {
 	all     bool
 	neq     bool
 	vals    []valueMatcher
+	// The any-of layout of an item without "all" (see anyof.go).
+	anyOf bool
+	strs  []strPattern
+	other []valueMatcher
+	byPat []patAlt
+	loose []int32
 }
 
 // match tests the field's values; with several (a repeated key) any value
@@ -50,19 +56,16 @@ func (f *fieldMatcher) match(s *scratch) bool {
 // matchOne tests value i of the scratch against the item's values; known
 // says that the prefilter's literal hits describe this value.
 func (f *fieldMatcher) matchOne(s *scratch, i int32, known bool) bool {
+	if f.anyOf {
+		return f.matchAny(s, i, known)
+	}
 	for j := range f.vals {
 		vm := &f.vals[j]
 		var hit bool
 		if vm.kind == vkString {
 			hit = vm.matchStr(s, i, known)
-		} else if vm.kind == vkRegex && vm.reSc != nil && !vm.reSc.passRaw(s.raw(i)) {
-			hit = false // screened out before lower-casing the value
 		} else {
-			low := ""
-			if vm.needLow() {
-				low = s.low(i)
-			}
-			hit = vm.matchValue(s.raw(i), low, s)
+			hit = vm.matchOther(s, i)
 		}
 		if f.neq {
 			if hit {
@@ -286,16 +289,7 @@ func (f *fieldMatcher) cost() int {
 	}
 	c := 0
 	for i := range f.vals {
-		k := 1
-		switch f.vals[i].kind {
-		case vkCIDR, vkNumber, vkFieldRef:
-			k = 2
-		case vkTime:
-			k = 3
-		case vkRegex:
-			k = 4
-		}
-		c = max(c, k)
+		c = max(c, f.vals[i].cost())
 	}
 	return c
 }

@@ -54,6 +54,7 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 	}
 	rs.ft.freeze()
 	rs.buildPrefilter()
+	rs.indexItems()
 	rs.buildRoutes()
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs

@@ -1,0 +1,43 @@
+package sigma
+
+import "testing"
+
+// compileCorpusWith compiles the corpus with a compile-time switch set to
+// on, restoring it afterwards (A/B benchmarks of compiled layouts).
+func compileCorpusWith(b *testing.B, sw *bool, on bool) *Ruleset {
+	old := *sw
+	*sw = on
+	defer func() { *sw = old }()
+	rs, _ := compileCorpus(b)
+	return rs
+}
+
+// BenchmarkABAnyOf compares rule evaluation without and with the any-of
+// layout of items (raw JSON in, matches out).
+func BenchmarkABAnyOf(b *testing.B) {
+	lines, _ := loadSample(b)
+	off := compileCorpusWith(b, &anyOfLayout, false)
+	on := compileCorpusWith(b, &anyOfLayout, true)
+	ev := NewJSONEvent()
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, off.NewMatcher(), ev, ev.Reset),
+		scanPass(b, "on", lines, on.NewMatcher(), ev, ev.Reset))
+}
+
+// matchPass returns a pass that matches every pre-flattened event with m.
+func matchPass(name string, evs []flatEvent, m *Matcher) abPass {
+	return abPass{name, func() {
+		for j := range evs {
+			m.Match(&evs[j], func(*Rule) {})
+		}
+	}}
+}
+
+// BenchmarkABAnyOfMatchOnly is BenchmarkABAnyOf on pre-flattened events.
+func BenchmarkABAnyOfMatchOnly(b *testing.B) {
+	lines, _ := loadSample(b)
+	evs := flattenSample(b, lines)
+	off := compileCorpusWith(b, &anyOfLayout, false)
+	on := compileCorpusWith(b, &anyOfLayout, true)
+	benchAB(b, len(lines), matchPass("off", evs, off.NewMatcher()), matchPass("on", evs, on.NewMatcher()))
+}
