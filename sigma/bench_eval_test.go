@@ -34,10 +34,23 @@ func matchPass(name string, evs []flatEvent, m *Matcher) abPass {
 }
 
 // BenchmarkABAnyOfMatchOnly is BenchmarkABAnyOf on pre-flattened events.
-func BenchmarkABAnyOfMatchOnly(b *testing.B) {
+func BenchmarkABAnyOfMatchOnly(b *testing.B) { abMatchOnly(b, &anyOfLayout) }
+
+// BenchmarkABDropShortAll compares regular expression screens with and
+// without their one- and two-letter literals (pre-flattened events).
+func BenchmarkABDropShortAll(b *testing.B) { abMatchOnly(b, &dropShortAll) }
+
+// abMatchOnly compares two rulesets compiled with sw off and on, matching
+// pre-flattened events.
+func abMatchOnly(b *testing.B, sw *bool) {
 	lines, _ := loadSample(b)
 	evs := flattenSample(b, lines)
-	off := compileCorpusWith(b, &anyOfLayout, false)
-	on := compileCorpusWith(b, &anyOfLayout, true)
+	off := compileCorpusWith(b, sw, false)
+	on := compileCorpusWith(b, sw, true)
 	benchAB(b, len(lines), matchPass("off", evs, off.NewMatcher()), matchPass("on", evs, on.NewMatcher()))
 }
+
+// BenchmarkABAnchor compares regular expressions searched by the regexp
+// package with those decided from a literal's occurrences (pre-flattened
+// events).
+func BenchmarkABAnchor(b *testing.B) { abMatchOnly(b, &anchorRegexps) }

@@ -187,7 +187,11 @@ func (c *compiler) compileValue(m *mods, v Value) (valueMatcher, error) {
 		if err != nil {
 			return valueMatcher{}, fmt.Errorf("regular expression %q: %v", v.S, err)
 		}
-		return valueMatcher{kind: vkRegex, re: re, reSc: newReScreen(reFlagPrefix(m.reFlags) + v.S)}, nil
+		vm := valueMatcher{kind: vkRegex, re: re, reSc: newReScreen(reFlagPrefix(m.reFlags) + v.S)}
+		if anchorRegexps {
+			vm.anch = newLitAnchor(reFlagPrefix(m.reFlags)+v.S, re)
+		}
+		return vm, nil
 	case m.cidr:
 		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
 		if err != nil {

@@ -47,7 +47,8 @@ type valueMatcher struct {
 	kind   valueKind
 	alts   []strPattern
 	re     *regexp.Regexp
-	reSc   *reScreen // re: literal screening, nil if none
+	reSc   *reScreen  // re: literal screening, nil if none
+	anch   *litAnchor // re: search from a literal's occurrences, nil if none
 	prefix netip.Prefix
 	cmp    cmpOp
 	num    float64
@@ -90,6 +91,9 @@ func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 			if sc.needLow() && !sc.pass(low) {
 				return false
 			}
+		}
+		if m.anch != nil {
+			return m.anch.match(raw)
 		}
 		return m.re.MatchString(raw)
 	case vkCIDR:
