@@ -98,7 +98,11 @@ func (f *fieldMatcher) matchAny(s *scratch, i int32, known bool) bool {
 // value i (the others cannot match), and those without a literal.
 func (f *fieldMatcher) matchFound(s *scratch, i int32) bool {
 	raw := s.raw(i)
+	lo, hi := f.byPat[0].pat, f.byPat[len(f.byPat)-1].pat
 	for _, p := range s.pf.found {
+		if p < lo || p > hi {
+			continue // another field's pattern
+		}
 		k, ok := slices.BinarySearchFunc(f.byPat, p, func(e patAlt, p int32) int { return int(e.pat - p) })
 		for ; ok && k < len(f.byPat) && f.byPat[k].pat == p; k++ {
 			alt := &f.strs[f.byPat[k].alt]
