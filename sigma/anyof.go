@@ -21,6 +21,13 @@ type patAlt struct {
 	pat, alt int32
 }
 
+// foundIndex is the index of an item's alternatives by pattern id: byPat
+// sorted by id, loose the alternatives without one.
+type foundIndex struct {
+	byPat []patAlt
+	loose []int32
+}
+
 // layoutAnyOf builds the any-of layout of f from its compiled values:
 // f.strs holds every string alternative, and the values' alts become views
 // of it (so that the pattern ids known.go sets serve both).
@@ -62,28 +69,33 @@ func (rs *Ruleset) indexItems() {
 	}
 }
 
-// indexPatterns builds byPat and loose for an item with many alternatives,
+// indexPatterns builds the found index of an item with many alternatives,
 // once the alternatives have their pattern ids.
 func (f *fieldMatcher) indexPatterns() {
+	f.found = nil
 	if len(f.strs) < manyAlts {
 		return
 	}
-	f.byPat, f.loose = nil, nil
+	x := &foundIndex{}
 	for k := range f.strs {
 		if p := f.strs[k].pat; p >= 0 {
-			f.byPat = append(f.byPat, patAlt{pat: p, alt: int32(k)})
+			x.byPat = append(x.byPat, patAlt{pat: p, alt: int32(k)})
 		} else {
-			f.loose = append(f.loose, int32(k))
+			x.loose = append(x.loose, int32(k))
 		}
 	}
-	slices.SortFunc(f.byPat, func(a, b patAlt) int { return int(a.pat - b.pat) })
+	if len(x.byPat) == 0 {
+		return
+	}
+	slices.SortFunc(x.byPat, func(a, b patAlt) int { return int(a.pat - b.pat) })
+	f.found = x
 }
 
 // matchAny tests value i of the scratch against an any-of item; known says
 // that the prefilter's literal hits describe this value.
 func (f *fieldMatcher) matchAny(s *scratch, i int32, known bool) bool {
 	var hit bool
-	if known && f.byPat != nil {
+	if known && f.found != nil {
 		hit = f.matchFound(s, i)
 	} else {
 		hit = matchStrs(f.strs, s, i, known)
@@ -97,21 +109,21 @@ func (f *fieldMatcher) matchAny(s *scratch, i int32, known bool) bool {
 // matchFound tests the alternatives whose literal the prefilter found in
 // value i (the others cannot match), and those without a literal.
 func (f *fieldMatcher) matchFound(s *scratch, i int32) bool {
-	raw := s.raw(i)
-	lo, hi := f.byPat[0].pat, f.byPat[len(f.byPat)-1].pat
+	raw, x := s.raw(i), f.found
+	lo, hi := x.byPat[0].pat, x.byPat[len(x.byPat)-1].pat
 	for _, p := range s.pf.found {
 		if p < lo || p > hi {
 			continue // another field's pattern
 		}
-		k, ok := slices.BinarySearchFunc(f.byPat, p, func(e patAlt, p int32) int { return int(e.pat - p) })
-		for ; ok && k < len(f.byPat) && f.byPat[k].pat == p; k++ {
-			alt := &f.strs[f.byPat[k].alt]
+		k, ok := slices.BinarySearchFunc(x.byPat, p, func(e patAlt, p int32) int { return int(e.pat - p) })
+		for ; ok && k < len(x.byPat) && x.byPat[k].pat == p; k++ {
+			alt := &f.strs[x.byPat[k].alt]
 			if alt.op == opContains && !alt.cased || alt.test(s, i, raw) {
 				return true
 			}
 		}
 	}
-	for _, k := range f.loose {
+	for _, k := range x.loose {
 		if f.strs[k].test(s, i, raw) {
 			return true
 		}

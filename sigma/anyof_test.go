@@ -24,7 +24,7 @@ func TestManyAltsFromFoundPatterns(t *testing.T) {
 	b.WriteString("    gate:\n        CommandLine|contains: 'windows'\n    condition: gate and (sel or sub)\n")
 	rs, _ := compileOne(t, b.String(), Config{Pipeline: WindowsPipeline()})
 	for _, g := range rs.rules[0].sels {
-		if f := g.groups[0][0]; len(f.strs) >= manyAlts && f.byPat == nil {
+		if f := g.groups[0][0]; len(f.strs) >= manyAlts && f.found == nil {
 			t.Fatal("no pattern index for an item with many alternatives")
 		}
 	}

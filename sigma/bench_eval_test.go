@@ -54,3 +54,36 @@ func abMatchOnly(b *testing.B, sw *bool) {
 // package with those decided from a literal's occurrences (pre-flattened
 // events).
 func BenchmarkABAnchor(b *testing.B) { abMatchOnly(b, &anchorRegexps) }
+
+// compileCorpusWithAll compiles the corpus with every switch of sws set to
+// on, restoring them afterwards.
+func compileCorpusWithAll(b *testing.B, on bool, sws ...*bool) *Ruleset {
+	old := make([]bool, len(sws))
+	for i, sw := range sws {
+		old[i], *sw = *sw, on
+	}
+	defer func() {
+		for i, sw := range sws {
+			*sw = old[i]
+		}
+	}()
+	rs, _ := compileCorpus(b)
+	return rs
+}
+
+// BenchmarkABFourthPass compares rule evaluation without and with the
+// fourth pass's switches (any-of layout, short screen literals left out,
+// literal anchors): matching pre-flattened events, and raw JSON in,
+// matches out.
+func BenchmarkABFourthPass(b *testing.B) {
+	lines, _ := loadSample(b)
+	evs := flattenSample(b, lines)
+	sws := []*bool{&anyOfLayout, &dropShortAll, &anchorRegexps}
+	off := compileCorpusWithAll(b, false, sws...)
+	on := compileCorpusWithAll(b, true, sws...)
+	ev := NewJSONEvent()
+	benchAB(b, len(lines),
+		matchPass("match-off", evs, off.NewMatcher()), matchPass("match-on", evs, on.NewMatcher()),
+		scanPass(b, "scan-off", lines, off.NewMatcher(), ev, ev.Reset),
+		scanPass(b, "scan-on", lines, on.NewMatcher(), ev, ev.Reset))
+}

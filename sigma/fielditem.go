@@ -20,8 +20,7 @@ type fieldMatcher struct {
 	anyOf bool
 	strs  []strPattern
 	other []valueMatcher
-	byPat []patAlt
-	loose []int32
+	found *foundIndex // items with many alternatives only
 }
 
 // match tests the field's values; with several (a repeated key) any value
