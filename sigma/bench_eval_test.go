@@ -73,12 +73,12 @@ func compileCorpusWithAll(b *testing.B, on bool, sws ...*bool) *Ruleset {
 
 // BenchmarkABFourthPass compares rule evaluation without and with the
 // fourth pass's switches (any-of layout, short screen literals left out,
-// literal anchors): matching pre-flattened events, and raw JSON in,
-// matches out.
+// literal anchors, keyword fold searches): matching pre-flattened events,
+// and raw JSON in, matches out.
 func BenchmarkABFourthPass(b *testing.B) {
 	lines, _ := loadSample(b)
 	evs := flattenSample(b, lines)
-	sws := []*bool{&anyOfLayout, &dropShortAll, &anchorRegexps}
+	sws := []*bool{&anyOfLayout, &dropShortAll, &anchorRegexps, &foldKeywords}
 	off := compileCorpusWithAll(b, false, sws...)
 	on := compileCorpusWithAll(b, true, sws...)
 	ev := NewJSONEvent()
@@ -87,3 +87,7 @@ func BenchmarkABFourthPass(b *testing.B) {
 		scanPass(b, "scan-off", lines, off.NewMatcher(), ev, ev.Reset),
 		scanPass(b, "scan-on", lines, on.NewMatcher(), ev, ev.Reset))
 }
+
+// BenchmarkABFoldKeywords compares keyword searches in lower-cased copies
+// of the values with fold searches in the values (pre-flattened events).
+func BenchmarkABFoldKeywords(b *testing.B) { abMatchOnly(b, &foldKeywords) }

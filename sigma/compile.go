@@ -208,6 +208,9 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f.keyword {
+			vm.setFold()
+		}
 		f.vals = append(f.vals, vm)
 	}
 	if anyOfLayout {

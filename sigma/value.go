@@ -56,11 +56,12 @@ type valueMatcher struct {
 	ref    int32 // fieldref: field id of the referenced field
 	refOp  strOp // fieldref: eq/prefix/suffix/contains
 	cased  bool
+	fold   bool // string contains tests of fold-safe literals: read raw (see foldsearch.go)
 }
 
 // needLow reports whether matchValue needs the lower-cased value.
 func (m *valueMatcher) needLow() bool {
-	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased || m.reSc != nil && m.reSc.needLow()
+	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased && !m.fold || m.reSc != nil && m.reSc.needLow()
 }
 
 // matchValue tests a present field value: raw as in the event, low its
@@ -68,6 +69,14 @@ func (m *valueMatcher) needLow() bool {
 func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 	switch m.kind {
 	case vkString:
+		if m.fold {
+			for i := range m.alts {
+				if containsFold(raw, m.alts[i].lit) {
+					return true
+				}
+			}
+			return false
+		}
 		v := raw
 		if !m.cased {
 			v = low
