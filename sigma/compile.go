@@ -208,7 +208,13 @@ func (c *compiler) fieldItem(it *FieldItem) (*fieldMatcher, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f.keyword {
+			vm.setFold()
+		}
 		f.vals = append(f.vals, vm)
+	}
+	if anyOfLayout {
+		f.layoutAnyOf()
 	}
 	return f, nil
 }

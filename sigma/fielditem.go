@@ -16,6 +16,11 @@ type fieldMatcher struct {
 	all     bool
 	neq     bool
 	vals    []valueMatcher
+	// The any-of layout of an item without "all" (see anyof.go).
+	anyOf bool
+	strs  []strPattern
+	other []valueMatcher
+	found *foundIndex // items with many alternatives only
 }
 
 // match tests the field's values; with several (a repeated key) any value
@@ -50,19 +55,16 @@ func (f *fieldMatcher) match(s *scratch) bool {
 // matchOne tests value i of the scratch against the item's values; known
 // says that the prefilter's literal hits describe this value.
 func (f *fieldMatcher) matchOne(s *scratch, i int32, known bool) bool {
+	if f.anyOf {
+		return f.matchAny(s, i, known)
+	}
 	for j := range f.vals {
 		vm := &f.vals[j]
 		var hit bool
 		if vm.kind == vkString {
 			hit = vm.matchStr(s, i, known)
-		} else if vm.kind == vkRegex && vm.reSc != nil && !vm.reSc.passRaw(s.raw(i)) {
-			hit = false // screened out before lower-casing the value
 		} else {
-			low := ""
-			if vm.needLow() {
-				low = s.low(i)
-			}
-			hit = vm.matchValue(s.raw(i), low, s)
+			hit = vm.matchOther(s, i)
 		}
 		if f.neq {
 			if hit {
@@ -184,7 +186,11 @@ func (c *compiler) compileValue(m *mods, v Value) (valueMatcher, error) {
 		if err != nil {
 			return valueMatcher{}, fmt.Errorf("regular expression %q: %v", v.S, err)
 		}
-		return valueMatcher{kind: vkRegex, re: re, reSc: newReScreen(reFlagPrefix(m.reFlags) + v.S)}, nil
+		vm := valueMatcher{kind: vkRegex, re: re, reSc: newReScreen(reFlagPrefix(m.reFlags) + v.S)}
+		if anchorRegexps {
+			vm.anch = newLitAnchor(reFlagPrefix(m.reFlags)+v.S, re)
+		}
+		return vm, nil
 	case m.cidr:
 		p, err := netip.ParsePrefix(strings.TrimSpace(v.S))
 		if err != nil {
@@ -286,16 +292,7 @@ func (f *fieldMatcher) cost() int {
 	}
 	c := 0
 	for i := range f.vals {
-		k := 1
-		switch f.vals[i].kind {
-		case vkCIDR, vkNumber, vkFieldRef:
-			k = 2
-		case vkTime:
-			k = 3
-		case vkRegex:
-			k = 4
-		}
-		c = max(c, k)
+		c = max(c, f.vals[i].cost())
 	}
 	return c
 }

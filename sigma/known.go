@@ -63,16 +63,20 @@ func (rs *Ruleset) addKnownLits(lits []map[string]int32, litList [][]string) []k
 	return refs
 }
 
-// matchStr tests value i of the scratch against a string matcher. known
-// says the prefilter scanned the value's field (single-valued), so literals
-// found absent need no test and a case-insensitive contains whose literal
-// was found holds. The value is lower-cased only when a test needs it:
-// prefix and suffix tests compare the ends of the raw value when those are
-// ASCII.
+// matchStr tests value i of the scratch against a string matcher; see
+// matchStrs.
 func (m *valueMatcher) matchStr(s *scratch, i int32, known bool) bool {
+	return matchStrs(m.alts, s, i, known)
+}
+
+// matchStrs tests value i of the scratch against string alternatives (any
+// may match). known says the prefilter scanned the value's field
+// (single-valued), so literals found absent need no test and a
+// case-insensitive contains whose literal was found holds.
+func matchStrs(alts []strPattern, s *scratch, i int32, known bool) bool {
 	raw := s.raw(i)
-	for k := range m.alts {
-		p := &m.alts[k]
+	for k := range alts {
+		p := &alts[k]
 		if known && p.pat >= 0 {
 			if s.pf.patStamp[p.pat] != s.pf.gen {
 				continue // the literal does not occur
@@ -81,43 +85,63 @@ func (m *valueMatcher) matchStr(s *scratch, i int32, known bool) bool {
 				return true
 			}
 		}
-		if p.cased {
-			if p.match(raw) {
-				return true
-			}
-			continue
-		}
-		switch p.op {
-		case opPrefix:
-			if len(raw) < len(p.lit) {
-				continue
-			}
-			if eq, ok := equalLowerASCII(raw[:len(p.lit)], p.lit); ok {
-				if eq {
-					return true
-				}
-				continue
-			}
-		case opSuffix:
-			if len(raw) < len(p.lit) {
-				continue
-			}
-			if eq, ok := equalLowerASCII(raw[len(raw)-len(p.lit):], p.lit); ok {
-				if eq {
-					return true
-				}
-				continue
-			}
-		case opContains:
-			if p.lit == "" {
-				return true
-			}
-		}
-		if p.match(s.low(i)) {
+		if p.test(s, i, raw) {
 			return true
 		}
 	}
 	return false
+}
+
+// test reports whether value i of the scratch (raw, as in the event)
+// matches the pattern. The value is lower-cased only when the test needs
+// it: equality, prefix and suffix tests compare raw ASCII text directly.
+func (p *strPattern) test(s *scratch, i int32, raw string) bool {
+	if p.cased {
+		return p.match(raw)
+	}
+	switch p.op {
+	case opEq:
+		if eq, ok := equalFoldEq(raw, p.lit); ok {
+			return eq
+		}
+	case opPrefix:
+		if len(raw) >= len(p.lit) {
+			if eq, ok := equalLowerASCII(raw[:len(p.lit)], p.lit); ok {
+				return eq
+			}
+		} else if 3*len(raw) < len(p.lit) || isASCII(raw) {
+			return false
+		}
+	case opSuffix:
+		if len(raw) >= len(p.lit) {
+			if eq, ok := equalLowerASCII(raw[len(raw)-len(p.lit):], p.lit); ok {
+				return eq
+			}
+		} else if 3*len(raw) < len(p.lit) || isASCII(raw) {
+			return false
+		}
+	case opContains:
+		if p.lit == "" {
+			return true
+		}
+	}
+	return p.match(s.low(i))
+}
+
+// equalFoldEq reports whether raw, lower-cased, equals lit (lower case),
+// without lower-casing it; ok is false when that needs the lower-cased
+// text. Lower-casing maps each character to one of between a third and
+// three times as many bytes (K, the Kelvin sign, becomes k; an invalid
+// byte U+FFFD), so lengths further apart than that never compare equal,
+// and an ASCII value keeps its length.
+func equalFoldEq(raw, lit string) (eq, ok bool) {
+	if len(raw) == len(lit) {
+		return equalLowerASCII(raw, lit)
+	}
+	if len(raw) > 3*len(lit) || 3*len(raw) < len(lit) || isASCII(raw) {
+		return false, true
+	}
+	return false, false
 }
 
 // equalLowerASCII reports whether the ASCII text v, lower-cased, equals lit

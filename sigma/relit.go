@@ -119,7 +119,9 @@ func newReScreen(expr string) *reScreen {
 			sc.rawAll = append(sc.rawAll, x)
 			return true
 		}
-		return false
+		// One or two letters occur in nearly every value: not worth
+		// lower-casing the value for.
+		return dropShortAll && len(x) < minAtomLen
 	})
 	if len(sc.all) == 0 {
 		sc.all = nil
@@ -130,6 +132,10 @@ func newReScreen(expr string) *reScreen {
 	}
 	return sc
 }
+
+// dropShortAll leaves literals of one or two letters out of the screens
+// (tests compare with them).
+var dropShortAll = true
 
 // needLow reports whether the screen reads the lower-cased value.
 func (sc *reScreen) needLow() bool { return sc.any != nil || sc.all != nil }

@@ -60,6 +60,7 @@ func Compile(rules []*Rule, cfg Config) (*Ruleset, []error) {
 		rs.ft.index.mark(rs.eidF, markEID)
 	}
 	rs.buildPrefilter()
+	rs.indexItems()
 	rs.buildRoutes()
 	rs.pool.New = func() any { return rs.NewMatcher() }
 	return rs, errs

@@ -47,7 +47,8 @@ type valueMatcher struct {
 	kind   valueKind
 	alts   []strPattern
 	re     *regexp.Regexp
-	reSc   *reScreen // re: literal screening, nil if none
+	reSc   *reScreen  // re: literal screening, nil if none
+	anch   *litAnchor // re: search from a literal's occurrences, nil if none
 	prefix netip.Prefix
 	cmp    cmpOp
 	num    float64
@@ -55,11 +56,12 @@ type valueMatcher struct {
 	ref    int32 // fieldref: field id of the referenced field
 	refOp  strOp // fieldref: eq/prefix/suffix/contains
 	cased  bool
+	fold   bool // string contains tests of fold-safe literals: read raw (see foldsearch.go)
 }
 
 // needLow reports whether matchValue needs the lower-cased value.
 func (m *valueMatcher) needLow() bool {
-	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased || m.reSc != nil && m.reSc.needLow()
+	return (m.kind == vkString || m.kind == vkFieldRef) && !m.cased && !m.fold || m.reSc != nil && m.reSc.needLow()
 }
 
 // matchValue tests a present field value: raw as in the event, low its
@@ -67,6 +69,14 @@ func (m *valueMatcher) needLow() bool {
 func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 	switch m.kind {
 	case vkString:
+		if m.fold {
+			for i := range m.alts {
+				if containsFold(raw, m.alts[i].lit) {
+					return true
+				}
+			}
+			return false
+		}
 		v := raw
 		if !m.cased {
 			v = low
@@ -90,6 +100,9 @@ func (m *valueMatcher) matchValue(raw, low string, s *scratch) bool {
 			if sc.needLow() && !sc.pass(low) {
 				return false
 			}
+		}
+		if m.anch != nil {
+			return m.anch.match(raw)
 		}
 		return m.re.MatchString(raw)
 	case vkCIDR:
