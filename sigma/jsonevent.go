@@ -91,7 +91,9 @@ func (e *JSONEvent) Reset(line []byte) error {
 }
 
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+	// JSON white space is below '!', and event lines are mostly compact:
+	// one comparison settles the common case.
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
 		i++
 	}
 	return i
