@@ -195,8 +195,10 @@ func (rs *Ruleset) MatchRule(r *Rule, ev Event) bool {
 }
 
 // Matcher evaluates events against a Ruleset with reusable per-event state,
-// so that matching does not allocate. A Matcher is not safe for concurrent
-// use: give each goroutine its own.
+// so that matching does not allocate. It also remembers the patterns found
+// in recent values (memo.go, memolong.go): about 5.4 MB from the start and
+// up to 2 MB more for long lines. A Matcher is not safe for concurrent use:
+// give each goroutine its own.
 type Matcher struct {
 	rs    *Ruleset
 	s     *scratch
