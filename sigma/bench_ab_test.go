@@ -169,3 +169,37 @@ func BenchmarkABLineMemo(b *testing.B) {
 		scanPass(b, "off", lines, off, ev, ev.Reset),
 		scanPass(b, "on", lines, on, ev, ev.Reset))
 }
+
+// BenchmarkABEncodedMemo compares matching without and with the memo of
+// encoded values by their source text (raw JSON in, matches out).
+func BenchmarkABEncodedMemo(b *testing.B) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	off, on := rs.NewMatcher(), rs.NewMatcher()
+	off.memo.encoded = false
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, off, ev, ev.Reset),
+		scanPass(b, "on", lines, on, ev, ev.Reset))
+}
+
+// BenchmarkABEncodedMemoFile is BenchmarkABEncodedMemo over the whole file,
+// one pass with fresh Matchers.
+func BenchmarkABEncodedMemoFile(b *testing.B) {
+	lines := loadWholeFile(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	pass := func(name string, encoded bool) abPass {
+		return abPass{name, func() {
+			m := rs.NewMatcher()
+			m.memo.encoded = encoded
+			for _, l := range lines {
+				if err := ev.Reset(l); err != nil {
+					b.Fatal(err)
+				}
+				m.Match(ev, func(*Rule) {})
+			}
+		}}
+	}
+	benchAB(b, len(lines), pass("off", false), pass("on", true))
+}

@@ -383,4 +383,14 @@ func (e *JSONEvent) RangeLazyFields(fn func(name string, h int)) {
 // FieldValue implements LazyFieldRanger.
 func (e *JSONEvent) FieldValue(h int) string { return e.leafValue(h) }
 
+// FieldToken implements FieldTokener: the value's JSON token as written
+// (a string's with its quotes).
+func (e *JSONEvent) FieldToken(h int) string {
+	l := &e.leaves[h]
+	if l.kind == leafString {
+		return bstr(e.line[l.start-1 : l.end+1])
+	}
+	return bstr(e.line[l.start:l.end])
+}
+
 func bstr(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -37,13 +37,17 @@ type scanMemo struct {
 	seed  maphash.Seed
 	slots []memoSlot // nil: nothing is remembered (benchmarks compare)
 	tags  []uint32   // per slot: memoTag of its text, 0 if empty
+	// encoded: encoded values are also remembered by their source text
+	// (memoencoded.go); benchmarks compare.
+	encoded bool
 }
 
 // memoWays is the number of slots of a set.
 const memoWays = 4
 
 func newScanMemo() scanMemo {
-	m := scanMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, 1<<memoBits), tags: make([]uint32, 1<<memoBits)}
+	m := scanMemo{seed: maphash.MakeSeed(), slots: make([]memoSlot, 1<<memoBits), tags: make([]uint32, 1<<memoBits),
+		encoded: true}
 	for i := range m.slots {
 		m.slots[i].field = -1
 	}
@@ -100,9 +104,26 @@ func (m *Matcher) replay(pats []int32) {
 	}
 }
 
-// scanValue records the patterns of field f found in value i.
-func (m *Matcher) scanValue(f int32, i int32) {
+// scanValue records the patterns of field f found in value i, the
+// field's first value in the event if first. A value still encoded (a
+// lazy JSON string with escapes) is first looked up by its source text
+// (see memoencoded.go), and decoded only when not found.
+func (m *Matcher) scanValue(f int32, i int32, first bool) {
 	pf := &m.rs.pre.fields[f]
+	if tok, ok := m.encodedToken(i, first); ok && pf.m != nil {
+		if m.replayEncoded(f, tok) {
+			return
+		}
+		before := len(m.pf.found)
+		m.scanDecoded(f, i, pf)
+		m.rememberEncoded(f, tok, before)
+		return
+	}
+	m.scanDecoded(f, i, pf)
+}
+
+// scanDecoded is scanValue on the decoded value.
+func (m *Matcher) scanDecoded(f int32, i int32, pf *pfField) {
 	v := m.s.raw(i)
 	if pf.m == nil {
 		m.scan(pf, i)
@@ -126,6 +147,22 @@ func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
 		return m.scanText(ac, text)
 	}
 	h := m.memo.hash(f, text)
+	if m.lookupShort(f, text, h) {
+		return 0 // only ASCII texts are remembered
+	}
+	m.rec.start()
+	acc := m.scanText(ac, text)
+	pats, ok := m.rec.stop()
+	if !ok || acc >= 0x80 || len(pats) > memoMaxPats {
+		return acc
+	}
+	m.storeShort(f, text, h, pats)
+	return acc
+}
+
+// lookupShort replays the patterns of text of field f (hash h) if the memo
+// holds it.
+func (m *Matcher) lookupShort(f int32, text string, h uint64) bool {
 	set, tag := m.memo.setOf(h), memoTag(h)
 	tags := m.memo.tags[set : set+memoWays]
 	for w, t := range tags {
@@ -135,15 +172,16 @@ func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
 		slot := &m.memo.slots[set+w]
 		if slot.field == f && int(slot.vlen) == len(text) && string(slot.val[:len(text)]) == text {
 			m.replay(slot.pats[:slot.npat])
-			return 0 // only ASCII texts are remembered
+			return true
 		}
 	}
-	m.rec.start()
-	acc := m.scanText(ac, text)
-	pats, ok := m.rec.stop()
-	if !ok || acc >= 0x80 || len(pats) > memoMaxPats {
-		return acc
-	}
+	return false
+}
+
+// storeShort remembers the patterns of text of field f (hash h).
+func (m *Matcher) storeShort(f int32, text string, h uint64, pats []int32) {
+	set, tag := m.memo.setOf(h), memoTag(h)
+	tags := m.memo.tags[set : set+memoWays]
 	w := 0
 	for w < memoWays-1 && tags[w] != 0 {
 		w++
@@ -156,5 +194,4 @@ func (m *Matcher) scanShort(f int32, ac *acMachine, text string) byte {
 	slot.field, slot.vlen, slot.npat = f, uint8(len(text)), uint8(len(pats))
 	copy(slot.val[:], text)
 	copy(slot.pats[:], pats)
-	return acc
 }

@@ -192,3 +192,54 @@ func TestScanMemoLongestText(t *testing.T) {
 		}
 	}
 }
+
+// decodeCounter is a JSONEvent that counts the values the matcher decodes.
+type decodeCounter struct {
+	*JSONEvent
+	decoded map[string]int
+}
+
+func (d *decodeCounter) FieldValue(h int) string {
+	d.decoded[d.leaves[h].name]++
+	return d.JSONEvent.FieldValue(h)
+}
+
+// TestEncodedMemo: a value with escapes seen again is found by its source
+// text without being decoded, and gives the same matches; a different
+// value, or the memo switched off, is decoded.
+func TestEncodedMemo(t *testing.T) {
+	both := "id: both\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n" +
+		"    sel:\n        Image|endswith: '\\x.exe'\n        CommandLine|contains: zzz\n    condition: sel\n"
+	rs := windowsRules(t, procRule, both)
+	head := `{"Channel":"` + sysmon + `","EventID":"1","CommandLine":"a b","Image":`
+	for _, encoded := range []bool{true, false} {
+		m := rs.NewMatcher()
+		m.memo.encoded = encoded
+		for i, c := range []struct {
+			image       string
+			want        int
+			decodedWith int // Image decodes with the memo on
+		}{
+			{`"C:\\x.exe"`, 1, 1}, // decoded to scan (proc's evaluation reuses it)
+			{`"C:\\x.exe"`, 1, 1}, // found by its text: decoded by proc's evaluation only
+			{`"C:\\y.exe"`, 0, 1}, // another text: decoded to scan
+			{`"C:\\y.exe"`, 0, 0}, // remembered, no rule to evaluate: never decoded
+		} {
+			ev := &decodeCounter{NewJSONEvent(), map[string]int{}}
+			if err := ev.Reset([]byte(head + c.image + `}`)); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			m.Match(ev, func(r *Rule) { ids = append(ids, r.ID) })
+			if len(ids) != c.want {
+				t.Errorf("encoded memo %v, event %d: matched %v, want %d rule(s)", encoded, i, ids, c.want)
+			}
+			if want := c.decodedWith; encoded && ev.decoded["Image"] != want {
+				t.Errorf("event %d: Image decoded %d times, want %d", i, ev.decoded["Image"], want)
+			}
+			if !encoded && ev.decoded["Image"] == 0 {
+				t.Errorf("memo off, event %d: Image was not decoded", i)
+			}
+		}
+	}
+}

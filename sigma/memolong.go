@@ -70,11 +70,7 @@ func (m *Matcher) scanLong(f int32, ac *acMachine, v string) byte {
 // scanLine scans a long line of field f through the memo and returns the
 // OR of its bytes.
 func (m *Matcher) scanLine(f int32, ac *acMachine, line string) byte {
-	lm := &m.lines
-	h := maphash.String(lm.seed, line) + uint64(f)*0x9E3779B97F4A7C15
-	slot := &lm.slots[h>>(64-8)]
-	if slot.field == f && string(slot.val) == line {
-		m.replay(slot.pats)
+	if m.lookupLine(f, line) {
 		return 0 // only ASCII lines are remembered
 	}
 	m.rec.start()
@@ -83,11 +79,33 @@ func (m *Matcher) scanLine(f int32, ac *acMachine, line string) byte {
 	if !ok || acc >= 0x80 || len(pats) > lineMaxPats {
 		return acc
 	}
+	m.storeLine(f, line, pats)
+	return acc
+}
+
+// slotOf returns the slot of line of field f.
+func (lm *lineMemo) slotOf(f int32, line string) *lineSlot {
+	h := maphash.String(lm.seed, line) + uint64(f)*0x9E3779B97F4A7C15
+	return &lm.slots[h>>(64-8)]
+}
+
+// lookupLine replays the patterns of line of field f if the memo holds it.
+func (m *Matcher) lookupLine(f int32, line string) bool {
+	slot := m.lines.slotOf(f, line)
+	if slot.field == f && string(slot.val) == line {
+		m.replay(slot.pats)
+		return true
+	}
+	return false
+}
+
+// storeLine remembers the patterns of line of field f.
+func (m *Matcher) storeLine(f int32, line string, pats []int32) {
+	slot := m.lines.slotOf(f, line)
 	if slot.val == nil {
 		slot.val, slot.pats = make([]byte, 0, lineMaxLen), make([]int32, 0, lineMaxPats)
 	}
 	slot.field = f
 	slot.val = append(slot.val[:0], line...)
 	slot.pats = append(slot.pats[:0], pats...)
-	return acc
 }

@@ -116,8 +116,9 @@ func (m *Matcher) matchBuckets(b1, b2 *bucket, fn func(*Rule)) {
 				continue
 			}
 			s.scanned[f] = s.gen
-			for n := s.field(f); n >= 0; n = s.nodes[n].next {
-				m.scanValue(f, s.nodes[n].val)
+			first := s.field(f)
+			for n := first; n >= 0; n = s.nodes[n].next {
+				m.scanValue(f, s.nodes[n].val, n == first)
 			}
 		}
 	}
