@@ -146,42 +146,15 @@ func BenchmarkIssue3Figures(b *testing.B) {
 
 // BenchmarkABMemo compares matching without and with the scan memo of
 // short values (raw JSON in, matches out).
-func BenchmarkABMemo(b *testing.B) {
-	lines, _ := loadSample(b)
-	rs, _ := fullRuleset(b)
-	ev := NewJSONEvent()
-	off, on := rs.NewMatcher(), rs.NewMatcher()
-	off.memo.slots = nil
-	benchAB(b, len(lines),
-		scanPass(b, "off", lines, off, ev, ev.Reset),
-		scanPass(b, "on", lines, on, ev, ev.Reset))
-}
+func BenchmarkABMemo(b *testing.B) { benchOffOn(b, func(m *Matcher) { m.memo.slots = nil }) }
 
 // BenchmarkABLineMemo compares matching without and with the memo of long
 // lines (raw JSON in, matches out).
-func BenchmarkABLineMemo(b *testing.B) {
-	lines, _ := loadSample(b)
-	rs, _ := fullRuleset(b)
-	ev := NewJSONEvent()
-	off, on := rs.NewMatcher(), rs.NewMatcher()
-	off.lines.slots = nil
-	benchAB(b, len(lines),
-		scanPass(b, "off", lines, off, ev, ev.Reset),
-		scanPass(b, "on", lines, on, ev, ev.Reset))
-}
+func BenchmarkABLineMemo(b *testing.B) { benchOffOn(b, func(m *Matcher) { m.lines.slots = nil }) }
 
 // BenchmarkABEncodedMemo compares matching without and with the memo of
 // encoded values by their source text (raw JSON in, matches out).
-func BenchmarkABEncodedMemo(b *testing.B) {
-	lines, _ := loadSample(b)
-	rs, _ := fullRuleset(b)
-	ev := NewJSONEvent()
-	off, on := rs.NewMatcher(), rs.NewMatcher()
-	off.memo.encoded = false
-	benchAB(b, len(lines),
-		scanPass(b, "off", lines, off, ev, ev.Reset),
-		scanPass(b, "on", lines, on, ev, ev.Reset))
-}
+func BenchmarkABEncodedMemo(b *testing.B) { benchOffOn(b, func(m *Matcher) { m.memo.encoded = false }) }
 
 // BenchmarkABEncodedMemoFile is BenchmarkABEncodedMemo over the whole file,
 // one pass with fresh Matchers.
@@ -202,4 +175,17 @@ func BenchmarkABEncodedMemoFile(b *testing.B) {
 		}}
 	}
 	benchAB(b, len(lines), pass("off", false), pass("on", true))
+}
+
+// benchOffOn compares, raw JSON in and matches out over the sample, a
+// Matcher with a feature switched off by off against a default one.
+func benchOffOn(b *testing.B, off func(*Matcher)) {
+	lines, _ := loadSample(b)
+	rs, _ := fullRuleset(b)
+	ev := NewJSONEvent()
+	mOff, mOn := rs.NewMatcher(), rs.NewMatcher()
+	off(mOff)
+	benchAB(b, len(lines),
+		scanPass(b, "off", lines, mOff, ev, ev.Reset),
+		scanPass(b, "on", lines, mOn, ev, ev.Reset))
 }

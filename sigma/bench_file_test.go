@@ -1,9 +1,6 @@
 package sigma
 
 import (
-	"bufio"
-	"compress/gzip"
-	"os"
 	"sync"
 	"testing"
 
@@ -20,25 +17,7 @@ var wholeFile struct {
 // 297 MB) into memory once per test binary.
 func loadWholeFile(b testing.TB) [][]byte {
 	w := &wholeFile
-	w.once.Do(func() {
-		f, err := os.Open(windowsDev)
-		if err != nil {
-			w.err = err
-			return
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			w.err = err
-			return
-		}
-		sc := bufio.NewScanner(zr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			w.lines = append(w.lines, append([]byte(nil), sc.Bytes()...))
-		}
-		w.err = sc.Err()
-	})
+	w.once.Do(func() { w.lines, _, w.err = readGzipLines(windowsDev, 1, 0) })
 	if w.err != nil || len(w.lines) == 0 {
 		b.Skipf("windows-dev.ndjson.gz not available: %v", w.err)
 	}

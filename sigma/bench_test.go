@@ -28,33 +28,36 @@ var benchSample struct {
 
 func loadSample(b testing.TB) ([][]byte, int64) {
 	s := &benchSample
-	s.once.Do(func() {
-		f, err := os.Open(windowsDev)
-		if err != nil {
-			s.err = err
-			return
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			s.err = err
-			return
-		}
-		sc := bufio.NewScanner(zr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for n := 0; sc.Scan() && len(s.lines) < sampleLines; n++ {
-			if n%5 == 0 {
-				line := append([]byte(nil), sc.Bytes()...)
-				s.lines = append(s.lines, line)
-				s.bytes += int64(len(line))
-			}
-		}
-		s.err = sc.Err()
-	})
+	s.once.Do(func() { s.lines, s.bytes, s.err = readGzipLines(windowsDev, 5, sampleLines) })
 	if s.err != nil || len(s.lines) == 0 {
 		b.Skipf("windows-dev sample not available: %v", s.err)
 	}
 	return s.lines, s.bytes
+}
+
+// readGzipLines returns every nth line of the gzip file at path, at most
+// limit of them (0: no limit), and their total size.
+func readGzipLines(path string, nth, limit int) ([][]byte, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var lines [][]byte
+	var size int64
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 0; sc.Scan() && (limit == 0 || len(lines) < limit); n++ {
+		if n%nth == 0 {
+			line := append([]byte(nil), sc.Bytes()...)
+			lines, size = append(lines, line), size+int64(len(line))
+		}
+	}
+	return lines, size, sc.Err()
 }
 
 var benchSet struct {
