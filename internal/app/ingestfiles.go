@@ -6,7 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/gzip"
+	gzip "github.com/klauspost/pgzip"
 	"io"
 	"os"
 )
