@@ -40,9 +40,8 @@ func TestManyAltsFromFoundPatterns(t *testing.T) {
 		`C:\windows\lib07.dll tool9`: false,
 	}
 	for v, want := range cases {
-		ev := kvEvent{{"Channel", "Microsoft-Windows-Sysmon/Operational"}, {"EventID", "1"}, {"CommandLine", v}}
-		n := 0
-		rs.Match(ev, func(*Rule) { n++ })
+		ev := kvEvent{{"Channel", sysmon}, {"EventID", "1"}, {"CommandLine", v}}
+		n := sysmonCommandLineMatches(rs, v)
 		if (n == 1) != want {
 			t.Errorf("%q: %d matches, want match=%v", v, n, want)
 		}

@@ -110,16 +110,20 @@ func (m *Matcher) replay(pats []int32) {
 // (see memoencoded.go), and decoded only when not found.
 func (m *Matcher) scanValue(f int32, i int32, first bool) {
 	pf := &m.rs.pre.fields[f]
-	if tok, ok := m.encodedToken(i, first); ok && pf.m != nil {
-		if m.replayEncoded(f, tok) {
-			return
-		}
-		before := len(m.pf.found)
+	tok, encoded := "", false
+	if pf.m != nil {
+		tok, encoded = m.encodedToken(i, first)
+	}
+	if !encoded {
 		m.scanDecoded(f, i, pf)
-		m.rememberEncoded(f, tok, before)
 		return
 	}
+	if m.replayEncoded(f, tok) {
+		return
+	}
+	before := len(m.pf.found)
 	m.scanDecoded(f, i, pf)
+	m.rememberEncoded(f, tok, before)
 }
 
 // scanDecoded is scanValue on the decoded value.

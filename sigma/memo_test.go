@@ -13,15 +13,7 @@ import (
 func TestScanMemoRepeatedKey(t *testing.T) {
 	rs := windowsRules(t, procRule)
 	m := rs.NewMatcher()
-	match := func(line string) []string {
-		js := NewJSONEvent()
-		if err := js.Reset([]byte(line)); err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
-		return ids
-	}
+	match := func(line string) []string { return jsonMatchIDs(t, m, line) }
 	head := `{"Channel":"` + sysmon + `","EventID":"1","Image":`
 	for i, c := range []struct {
 		line string
@@ -50,15 +42,8 @@ func TestLineMemo(t *testing.T) {
 	rs := windowsRules(t, rule("needle", "needle"), rule("across", `foo\nbar`))
 	m := rs.NewMatcher()
 	match := func(ctx string) []string {
-		js := NewJSONEvent()
-		line := `{"Channel":"Microsoft-Windows-PowerShell/Operational","EventID":"4103","ContextInfo":` +
-			strconv.Quote(ctx) + `}`
-		if err := js.Reset([]byte(line)); err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
-		return ids
+		return jsonMatchIDs(t, m, `{"Channel":"Microsoft-Windows-PowerShell/Operational","EventID":"4103","ContextInfo":`+
+			strconv.Quote(ctx)+`}`)
 	}
 	long := strings.Repeat("a", 300)
 	for i, c := range []struct {
@@ -169,15 +154,7 @@ func TestScanMemoLongestText(t *testing.T) {
 	rs := windowsRules(t, procRule)
 	m, plain := rs.NewMatcher(), rs.NewMatcher()
 	plain.memo.slots = nil
-	match := func(m *Matcher, line string) []string {
-		js := NewJSONEvent()
-		if err := js.Reset([]byte(line)); err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
-		return ids
-	}
+	match := func(m *Matcher, line string) []string { return jsonMatchIDs(t, m, line) }
 	f := rs.ft.ids["Image"]
 	for _, n := range []int{120, 121, 200, 255} {
 		img := `C:\` + strings.Repeat("d", n-len(`C:\\x.exe`)) + `\x.exe`
@@ -242,4 +219,25 @@ func TestEncodedMemo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// jsonMatchIDs returns the ids of the rules m matches on the JSON line.
+func jsonMatchIDs(t *testing.T, m *Matcher, line string) []string {
+	t.Helper()
+	js := NewJSONEvent()
+	if err := js.Reset([]byte(line)); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	m.Match(js, func(r *Rule) { ids = append(ids, r.ID) })
+	return ids
+}
+
+// sysmonCommandLineMatches counts the rules rs matches on a Sysmon process
+// creation event with command line v.
+func sysmonCommandLineMatches(rs *Ruleset, v string) int {
+	ev := kvEvent{{"Channel", sysmon}, {"EventID", "1"}, {"CommandLine", v}}
+	n := 0
+	rs.Match(ev, func(*Rule) { n++ })
+	return n
 }

@@ -247,9 +247,7 @@ func TestRegexScreenLongS(t *testing.T) {
 	det := "    sel:\n        CommandLine|re: '(?i)set-mppreference'\n    condition: sel\n"
 	rs, _ := compileOne(t, det, Config{Pipeline: WindowsPipeline()})
 	for _, v := range []string{"x \u017fet-MpPreference -y", "Set-MpPreference", "é \u017fet-mppreference"} {
-		ev := kvEvent{{"Channel", "Microsoft-Windows-Sysmon/Operational"}, {"EventID", "1"}, {"CommandLine", v}}
-		n := 0
-		rs.Match(ev, func(*Rule) { n++ })
+		n := sysmonCommandLineMatches(rs, v)
 		if n != 1 {
 			t.Errorf("%q: %d matches, want 1", v, n)
 		}
@@ -323,9 +321,7 @@ func TestNonASCIIAtoms(t *testing.T) {
 	}
 	cases := map[string]bool{"run \U0001F525 now": true, "cd \\ÉCOLE\\x": true, "école": true, "ecole": false, "run": false}
 	for v, want := range cases {
-		ev := kvEvent{{"Channel", "Microsoft-Windows-Sysmon/Operational"}, {"EventID", "1"}, {"CommandLine", v}}
-		n := 0
-		rs.Match(ev, func(*Rule) { n++ })
+		n := sysmonCommandLineMatches(rs, v)
 		if (n == 1) != want {
 			t.Errorf("%q: %d matches, want match=%v", v, n, want)
 		}

@@ -135,16 +135,13 @@ func asciiWidth(re *syntax.Regexp) (int, bool) {
 // looksBehind reports whether re has an assertion about what precedes a
 // position: anchored at a later start, it would see a different text.
 func looksBehind(re *syntax.Regexp) bool {
-	switch re.Op {
-	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return true
-	}
-	for _, sub := range re.Sub {
-		if looksBehind(sub) {
+	return anyNode(re, func(n *syntax.Regexp) bool {
+		switch n.Op {
+		case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 			return true
 		}
-	}
-	return false
+		return false
+	})
 }
 
 // match reports whether the expression matches v.

@@ -215,15 +215,19 @@ func allLits(re *syntax.Regexp) []string {
 // hasFoldS reports whether a case-insensitive literal of re has an 's':
 // (?i)s also matches U+017F, which lower-casing leaves as it is.
 func hasFoldS(re *syntax.Regexp) bool {
-	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
-		for _, r := range re.Rune {
-			if r == 's' || r == 'S' {
-				return true
-			}
-		}
+	return anyNode(re, func(n *syntax.Regexp) bool {
+		return n.Op == syntax.OpLiteral && n.Flags&syntax.FoldCase != 0 &&
+			(slices.Contains(n.Rune, 's') || slices.Contains(n.Rune, 'S'))
+	})
+}
+
+// anyNode reports whether pred holds for re or any of its subexpressions.
+func anyNode(re *syntax.Regexp, pred func(*syntax.Regexp) bool) bool {
+	if pred(re) {
+		return true
 	}
 	for _, sub := range re.Sub {
-		if hasFoldS(sub) {
+		if anyNode(sub, pred) {
 			return true
 		}
 	}
