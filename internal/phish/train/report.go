@@ -124,6 +124,12 @@ func metrics(m *phish.Model, set string, rs []*row) Metrics {
 		y[i] = r.s.Label
 		tz[i] = r.textZ
 	}
+	return scoreMetrics(m, set, p, tz, y)
+}
+
+// scoreMetrics measures scores p (and the text model's scores text) of
+// messages labelled y (1: attack) against m's thresholds.
+func scoreMetrics(m *phish.Model, set string, p, text []float64, y []int) Metrics {
 	mt := Metrics{Set: set}
 	for _, l := range y {
 		if l == 1 {
@@ -133,7 +139,7 @@ func metrics(m *phish.Model, set string, rs []*row) Metrics {
 		}
 	}
 	mt.AUC, mt.TPRAt1FPR = roc(p, y)
-	mt.TextOnlyAUC, mt.TextTPRAt1FP = roc(tz, y)
+	mt.TextOnlyAUC, mt.TextTPRAt1FP = roc(text, y)
 	mt.TPRPhish, mt.FPRPhish = rates(p, y, m.Phish)
 	mt.TPRSuspect, mt.FPRSuspect = rates(p, y, m.Suspicious)
 	return mt

@@ -88,20 +88,10 @@ func EvalSim(m *phish.Model, dirs []string) (*SimReport, error) {
 func simMetrics(m *phish.Model, set string, rs []simScored) Metrics {
 	p, tp := make([]float64, len(rs)), make([]float64, len(rs))
 	y := make([]int, len(rs))
-	mt := Metrics{Set: set}
 	for i, s := range rs {
 		p[i], tp[i], y[i] = s.msg.P, s.text, s.label
-		if s.label == 1 {
-			mt.Positives++
-		} else {
-			mt.Negatives++
-		}
 	}
-	mt.AUC, mt.TPRAt1FPR = roc(p, y)
-	mt.TextOnlyAUC, mt.TextTPRAt1FP = roc(tp, y)
-	mt.TPRPhish, mt.FPRPhish = rates(p, y, m.Phish)
-	mt.TPRSuspect, mt.FPRSuspect = rates(p, y, m.Suspicious)
-	return mt
+	return scoreMetrics(m, set, p, tp, y)
 }
 
 // scoreSimDir analyses every message of one simulator output directory.
