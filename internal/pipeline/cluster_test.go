@@ -95,7 +95,9 @@ func TestCluster(t *testing.T) {
 	}
 	var c collector
 	runConsume(t, b, "cl", 10, func(_ context.Context, evs []*event.Event) error { c.add(evs); return nil })
-	waitFor(t, 10*time.Second, "10 events", func() bool { return len(c.snapshot()) >= 10 })
+	// A new three-replica stream elects its leaders before it delivers: on a
+	// loaded two-core machine under -race that has taken more than 10 s.
+	waitFor(t, 30*time.Second, "10 events", func() bool { return len(c.snapshot()) >= 10 })
 
 	// Lose one server (the one we are connected to, to exercise reconnect).
 	connected, down := b.nc.ConnectedUrl(), 0
